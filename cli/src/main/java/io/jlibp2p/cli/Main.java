@@ -1,11 +1,22 @@
 package io.jlibp2p.cli;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
 /** Entry point of the {@code jlibp2p} command. */
-public final class Main {
-  private Main() {}
+@Command(
+    name = "jlibp2p",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "A libp2p node and tools.",
+    subcommands = {NodeCommand.class, PingCommand.class, IdCommand.class})
+public final class Main implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
 
   public static void main(String[] args) {
-    System.err.println("jlibp2p: no commands yet");
-    System.exit(2);
+    System.exit(new CommandLine(new Main()).execute(args));
   }
 }

@@ -1,0 +1,249 @@
+package io.jlibp2p.transport.tcp;
+
+import io.jlibp2p.core.ConnectionClosedException;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.Multiaddr.Component;
+import io.jlibp2p.multiformats.Multiaddr.Protocol;
+import io.jlibp2p.spi.RawConnection;
+import io.jlibp2p.spi.Transport;
+import io.jlibp2p.spi.TransportListener;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * TCP over IPv4 and IPv6: {@code /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>}. DNS names are resolved
+ * when dialing. Sockets have {@code TCP_NODELAY} set; reads and writes go through buffers of {@link
+ * #BUFFER_SIZE} bytes. Thread-safe.
+ */
+public final class TcpTransport implements Transport {
+  /** Size of the read and write buffers of each connection. */
+  public static final int BUFFER_SIZE = 64 * 1024;
+
+  /** Pending accepted connections the kernel may queue per listener. */
+  public static final int ACCEPT_BACKLOG = 1024;
+
+  private final Set<TcpListener> listeners = ConcurrentHashMap.newKeySet();
+
+  @Override
+  public boolean canDial(Multiaddr address) {
+    return parse(address.withoutPeerId()) != null;
+  }
+
+  @Override
+  public boolean canListen(Multiaddr address) {
+    Target t = parse(address);
+    return t != null && t.hostProtocol != Protocol.DNS
+        && t.hostProtocol != Protocol.DNS4 && t.hostProtocol != Protocol.DNS6;
+  }
+
+  @Override
+  public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
+    Target t = parse(address.withoutPeerId());
+    if (t == null) {
+      throw new IllegalArgumentException("address: " + address + " (expected: a tcp address)");
+    }
+    InetAddress ip = resolve(t);
+    Socket socket = new Socket();
+    try {
+      configure(socket);
+      socket.connect(new InetSocketAddress(ip, t.port), (int) Math.max(1, timeout.toMillis()));
+      return new TcpConnection(socket, true);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(socket);
+      throw e;
+    }
+  }
+
+  @Override
+  public TransportListener listen(Multiaddr address) throws IOException {
+    Target t = parse(address);
+    if (t == null || !canListen(address)) {
+      throw new IllegalArgumentException("address: " + address + " (expected: /ip4|ip6/<ip>/tcp/<port>)");
+    }
+    ServerSocket server = new ServerSocket();
+    try {
+      server.setReuseAddress(true);
+      server.bind(new InetSocketAddress(InetAddress.getByName(t.host), t.port), ACCEPT_BACKLOG);
+    } catch (IOException e) {
+      closeQuietly(server);
+      throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+    }
+    TcpListener l = new TcpListener(server);
+    listeners.add(l);
+    return l;
+  }
+
+  @Override
+  public void close() {
+    for (TcpListener l : List.copyOf(listeners)) {
+      l.close();
+    }
+  }
+
+  /** The multiaddr of a socket address. */
+  public static Multiaddr toMultiaddr(InetSocketAddress a) {
+    InetAddress ip = a.getAddress();
+    String proto = ip instanceof Inet6Address ? "ip6" : "ip4";
+    String host = ip.getHostAddress();
+    int zone = host.indexOf('%');
+    if (zone >= 0) {
+      host = host.substring(0, zone);
+    }
+    return Multiaddr.parse("/" + proto + "/" + host + "/tcp/" + a.getPort());
+  }
+
+  private record Target(Protocol hostProtocol, String host, int port) {}
+
+  private static Target parse(Multiaddr address) {
+    List<Component> cs = address.components();
+    if (cs.size() != 2 || cs.get(1).protocol() != Protocol.TCP) {
+      return null;
+    }
+    Protocol p = cs.get(0).protocol();
+    if (p != Protocol.IP4 && p != Protocol.IP6 && p != Protocol.DNS && p != Protocol.DNS4
+        && p != Protocol.DNS6) {
+      return null;
+    }
+    return new Target(p, cs.get(0).valueString(), Integer.parseInt(cs.get(1).valueString()));
+  }
+
+  private static InetAddress resolve(Target t) throws UnknownHostException {
+    if (t.hostProtocol == Protocol.IP4 || t.hostProtocol == Protocol.IP6) {
+      return InetAddress.getByName(t.host);
+    }
+    for (InetAddress a : InetAddress.getAllByName(t.host)) {
+      if (t.hostProtocol == Protocol.DNS
+          || (t.hostProtocol == Protocol.DNS4 && a instanceof Inet4Address)
+          || (t.hostProtocol == Protocol.DNS6 && a instanceof Inet6Address)) {
+        return a;
+      }
+    }
+    throw new UnknownHostException(t.host + " has no " + t.hostProtocol + " address");
+  }
+
+  private static void configure(Socket s) throws SocketException {
+    s.setTcpNoDelay(true);
+    s.setKeepAlive(true);
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // closing; nothing to do
+    }
+  }
+
+  private final class TcpListener implements TransportListener {
+    private final ServerSocket server;
+    private final Multiaddr local;
+
+    TcpListener(ServerSocket server) {
+      this.server = server;
+      this.local = toMultiaddr((InetSocketAddress) server.getLocalSocketAddress());
+    }
+
+    @Override
+    public Multiaddr localAddress() {
+      return local;
+    }
+
+    @Override
+    public RawConnection accept() throws IOException {
+      Socket s;
+      try {
+        s = server.accept();
+      } catch (IOException e) {
+        if (server.isClosed()) {
+          throw new ConnectionClosedException("listener " + local + " closed");
+        }
+        throw e;
+      }
+      try {
+        configure(s);
+        return new TcpConnection(s, false);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(s);
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      listeners.remove(this);
+      closeQuietly(server);
+    }
+  }
+
+  private static final class TcpConnection implements RawConnection {
+    private final Socket socket;
+    private final boolean initiator;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Multiaddr local;
+    private final Multiaddr remote;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    TcpConnection(Socket socket, boolean initiator) throws IOException {
+      this.socket = socket;
+      this.initiator = initiator;
+      this.in = new BufferedInputStream(socket.getInputStream(), BUFFER_SIZE);
+      this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_SIZE);
+      this.local = toMultiaddr((InetSocketAddress) socket.getLocalSocketAddress());
+      this.remote = toMultiaddr((InetSocketAddress) socket.getRemoteSocketAddress());
+    }
+
+    @Override
+    public InputStream in() {
+      return in;
+    }
+
+    @Override
+    public OutputStream out() {
+      return out;
+    }
+
+    @Override
+    public Multiaddr localAddress() {
+      return local;
+    }
+
+    @Override
+    public Multiaddr remoteAddress() {
+      return remote;
+    }
+
+    @Override
+    public boolean isInitiator() {
+      return initiator;
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true)) {
+        closeQuietly(socket);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "tcp " + local + " <-> " + remote;
+    }
+  }
+}
