@@ -2,6 +2,7 @@ package io.jlibp2p.cli;
 
 import io.jlibp2p.crypto.KeyFiles;
 import io.jlibp2p.crypto.PeerId;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,6 +16,10 @@ final class IdCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (key != null && !Files.exists(key)) {
+      System.err.println("no key file: " + key);
+      return 1;
+    }
     var k = key == null ? Keys.loadOrCreate(null) : KeyFiles.read(key);
     System.out.println(PeerId.fromPublicKey(k.publicKey()));
     return 0;

@@ -1,0 +1,79 @@
+package io.jlibp2p.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the command as a separate process, as a user would. */
+@Timeout(120)
+class CliTest {
+  @TempDir Path dir;
+
+  private static ProcessBuilder jlibp2p(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd);
+  }
+
+  private static List<String> run(ProcessBuilder pb, int expectedExit) throws Exception {
+    Process p = pb.redirectErrorStream(true).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String text = new String(out, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(text).isEqualTo(expectedExit);
+    return text.lines().toList();
+  }
+
+  @Test
+  void nodePrintsItsAddressesAnswersPingAndStopsOnSigterm() throws Exception {
+    Path key = dir.resolve("node.key");
+    Process node =
+        jlibp2p("node", "--listen", "/ip4/127.0.0.1/tcp/0", "--key", key.toString(), "--echo")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+      String idLine = r.readLine();
+      assertThat(idLine).startsWith("peer id: ");
+      String peerId = idLine.substring("peer id: ".length());
+      String listening = r.readLine();
+      assertThat(listening).startsWith("listening: /ip4/127.0.0.1/tcp/").endsWith("/p2p/" + peerId);
+
+      List<String> id = run(jlibp2p("id", "--key", key.toString()), 0);
+      assertThat(id).containsExactly(peerId);
+
+      List<String> ping = run(jlibp2p("ping", listening.substring("listening: ".length()), "--count", "2"), 0);
+      assertThat(ping).filteredOn(l -> l.startsWith("ping ")).hasSize(2)
+          .allSatisfy(l -> assertThat(l).matches("ping \\d: .* rtt=\\d+\\.\\d{3} ms"));
+    } finally {
+      node.destroy(); // SIGTERM
+      assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(node.exitValue()).isIn(0, 143);
+  }
+
+  @Test
+  void pingOfAnUnreachablePeerFailsWithOneLine() throws Exception {
+    List<String> out = run(jlibp2p("ping", "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA", "--count", "1"), 1);
+    assertThat(out).anySatisfy(l -> assertThat(l).startsWith("ping failed: "));
+  }
+
+  @Test
+  void idOfAMissingKeyFileFailsClearly() throws Exception {
+    List<String> out = run(jlibp2p("id", "--key", dir.resolve("missing.key").toString()), 1);
+    assertThat(out).containsExactly("no key file: " + dir.resolve("missing.key"));
+  }
+}
