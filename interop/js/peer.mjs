@@ -262,6 +262,18 @@ function connectionInfo (conn) {
   }
 }
 
+/** The JSON form of an IdentifyResult. */
+function identifyInfo (r) {
+  return {
+    peer: r.peerId.toString(),
+    agentVersion: r.agentVersion ?? null,
+    protocolVersion: r.protocolVersion ?? null,
+    protocols: r.protocols,
+    listenAddrs: r.listenAddrs.map(String),
+    observedAddr: r.observedAddr?.toString() ?? null
+  }
+}
+
 function metadataString (peer, key) {
   const v = peer.metadata.get(key)
   return v == null ? null : new TextDecoder().decode(v)
@@ -300,15 +312,7 @@ class Peer {
         const peerId = peerIdFromString(requireString(args, 'peer'))
         const conn = node.getConnections(peerId)[0]
         if (conn == null) throw new Error(`not connected to ${peerId}`)
-        const r = await node.services.identify.identify(conn, { signal })
-        return {
-          peer: r.peerId.toString(),
-          agentVersion: r.agentVersion ?? null,
-          protocolVersion: r.protocolVersion ?? null,
-          protocols: r.protocols,
-          listenAddrs: r.listenAddrs.map(String),
-          observedAddr: r.observedAddr?.toString() ?? null
-        }
+        return identifyInfo(await node.services.identify.identify(conn, { signal }))
       }
       case 'identify-info': {
         const peer = await node.peerStore.get(peerIdFromString(requireString(args, 'peer')))
@@ -454,17 +458,7 @@ async function main () {
   node.addEventListener('peer:disconnect', evt => event('peer:disconnect', { peer: evt.detail.toString() }))
   node.addEventListener('connection:open', evt => event('connection:open', connectionInfo(evt.detail)))
   node.addEventListener('connection:close', evt => event('connection:close', connectionInfo(evt.detail)))
-  node.addEventListener('peer:identify', evt => {
-    const r = evt.detail
-    event('peer:identify', {
-      peer: r.peerId.toString(),
-      agentVersion: r.agentVersion ?? null,
-      protocolVersion: r.protocolVersion ?? null,
-      protocols: r.protocols,
-      listenAddrs: r.listenAddrs.map(String),
-      observedAddr: r.observedAddr?.toString() ?? null
-    })
-  })
+  node.addEventListener('peer:identify', evt => event('peer:identify', identifyInfo(evt.detail)))
 
   const peer = new Peer(node)
   let stopping = false

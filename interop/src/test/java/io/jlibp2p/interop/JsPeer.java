@@ -165,7 +165,7 @@ public final class JsPeer implements AutoCloseable {
   private final Thread stdoutReader;
   private final Thread stderrReader;
   private long droppedEvents;
-  private JsonNode ready;
+  private volatile JsonNode ready;
   private String deathMessage;
   private boolean closed;
 
@@ -202,7 +202,7 @@ public final class JsPeer implements AutoCloseable {
     }
     JsPeer peer = new JsPeer(name, process);
     try {
-      peer.awaitReady(options.startTimeout());
+      peer.ready = peer.awaitEvent("ready", e -> true, options.startTimeout());
     } catch (RuntimeException | Error e) {
       peer.kill();
       throw e;
@@ -381,7 +381,8 @@ public final class JsPeer implements AutoCloseable {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IllegalStateException(
-              name + ": no matching event within " + timeout + ". Events: " + events);
+              name + ": no matching event within " + timeout + ". Events: " + events
+                  + "; last stderr:\n" + String.join("\n", stderrTail));
         }
         changed.awaitNanos(left);
       }
@@ -416,29 +417,6 @@ public final class JsPeer implements AutoCloseable {
   /** A predicate matching events whose field {@code field} has the text {@code value}. */
   public static Predicate<JsonNode> field(String field, String value) {
     return e -> value.equals(e.path(field).asText(null));
-  }
-
-  private void awaitReady(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    lock.lock();
-    try {
-      while (ready == null) {
-        if (deathMessage != null) {
-          throw new IllegalStateException(deathMessage);
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new IllegalStateException(
-              name + " not ready within " + timeout + "; stderr: " + String.join("\n", stderrTail));
-        }
-        changed.awaitNanos(left);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted starting " + name, e);
-    } finally {
-      lock.unlock();
-    }
   }
 
   private String deathMessage() {
@@ -478,9 +456,6 @@ public final class JsPeer implements AutoCloseable {
     if (msg.has("event")) {
       lock.lock();
       try {
-        if (ready == null && "ready".equals(msg.get("event").asText())) {
-          ready = msg;
-        }
         events.add(msg);
         if (events.size() > MAX_EVENTS) {
           events.removeFirst();
