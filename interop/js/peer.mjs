@@ -220,6 +220,7 @@ function resetHandler (stream) {
 }
 
 function holdHandler (stream, connection) {
+  event('hold-started', { peer: connection.remotePeer.toString() })
   consume(stream).then(async result => {
     event('hold-ended', { peer: connection.remotePeer.toString(), ...result })
     if (result.how === 'eof') await stream.close()

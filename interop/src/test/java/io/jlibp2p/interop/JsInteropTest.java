@@ -1,0 +1,233 @@
+package io.jlibp2p.interop;
+
+import static io.jlibp2p.interop.JsPeer.field;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jlibp2p.core.Connection;
+import io.jlibp2p.core.Host;
+import io.jlibp2p.core.HostEvent;
+import io.jlibp2p.core.PeerInfo;
+import io.jlibp2p.core.ProtocolId;
+import io.jlibp2p.core.Stream;
+import io.jlibp2p.core.StreamResetException;
+import io.jlibp2p.crypto.KeyType;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.host.Libp2p;
+import io.jlibp2p.muxer.mplex.MplexMuxer;
+import io.jlibp2p.muxer.yamux.YamuxMuxer;
+import io.jlibp2p.protocol.echo.Echo;
+import io.jlibp2p.protocol.ping.Ping;
+import io.jlibp2p.security.noise.NoiseTransport;
+import io.jlibp2p.security.plaintext.PlaintextTransport;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * jlibp2p against real js-libp2p peers over TCP, in both directions, for every security and muxer
+ * both support: connect, identify both ways, ping, a 10 MiB echo round trip, 30 concurrent
+ * streams, resets and connection close seen by both sides.
+ */
+@Timeout(180)
+class JsInteropTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final int MIB = 1 << 20;
+  private static final ProtocolId RESET = ProtocolId.of("/reset/1.0.0");
+  private static final ProtocolId HOLD = ProtocolId.of("/hold/1.0.0");
+
+  /** How inbound {@code /hold/1.0.0} streams ended on the jlibp2p side. */
+  private final BlockingQueue<String> holdEnded = new LinkedBlockingQueue<>();
+
+  private Host javaHost(String security, String muxer, PrivateKey key) throws IOException {
+    Libp2p.Builder b =
+        Libp2p.builder()
+            .identity(key)
+            .listen("/ip4/127.0.0.1/tcp/0")
+            .handler(Echo.ID, new Echo())
+            .handler(RESET, s -> { s.in().read(new byte[64]); s.reset(); })
+            .handler(HOLD, s -> {
+              try {
+                s.in().readAllBytes();
+                holdEnded.add("eof");
+              } catch (StreamResetException e) {
+                holdEnded.add("reset");
+              } catch (IOException e) {
+                holdEnded.add("error " + e);
+              }
+            });
+    b.security(security.equals("noise") ? NoiseTransport::new : PlaintextTransport::new);
+    b.muxer(muxer.equals("yamux") ? new YamuxMuxer() : new MplexMuxer());
+    return b.build();
+  }
+
+  private static String fullAddress(Host h) {
+    return h.listenAddresses().getFirst() + "/p2p/" + h.peerId();
+  }
+
+  @ParameterizedTest(name = "{0}/{1}, jlibp2p dials: {2}")
+  @CsvSource({
+    "noise, yamux, true", "noise, yamux, false",
+    "noise, mplex, true", "noise, mplex, false",
+    "plaintext, yamux, true", "plaintext, yamux, false",
+    "plaintext, mplex, true", "plaintext, mplex, false"
+  })
+  void fullScenario(String security, String muxer, boolean javaDials) throws Exception {
+    try (JsPeer js = JsPeer.start(JsPeer.options().security(security).muxer(muxer));
+        Host host = javaHost(security, muxer, PrivateKey.generate(KeyType.ED25519))) {
+      BlockingQueue<HostEvent> events = new LinkedBlockingQueue<>();
+      host.subscribe(events::add);
+      PeerId jsId = PeerId.parse(js.peerId());
+      String javaId = host.peerId().toString();
+
+      Connection conn = connect(host, js, events, javaDials);
+      assertThat(conn.remotePeer()).isEqualTo(jsId);
+      assertThat(conn.security().value()).isEqualTo(security.equals("noise") ? "/noise" : "/plaintext/2.0.0");
+      assertThat(conn.muxer().value()).isEqualTo(muxer.equals("yamux") ? "/yamux/1.0.0" : "/mplex/6.7.0");
+
+      // identify, both ways
+      HostEvent.Identified id = await(events, HostEvent.Identified.class, e -> e.peer().equals(jsId));
+      assertThat(id.agentVersion()).startsWith("js-libp2p/");
+      assertThat(id.protocols()).extracting(ProtocolId::value)
+          .contains("/echo/1.0.0", "/ipfs/ping/1.0.0", "/ipfs/id/1.0.0");
+      assertThat(id.listenAddresses()).isNotEmpty();
+      assertThat(host.peerStore().agentVersion(jsId)).hasValueSatisfying(v -> assertThat(v).startsWith("js-libp2p/"));
+      JsonNode jsSaw = js.awaitEvent("peer:identify", field("peer", javaId), WAIT);
+      assertThat(jsSaw.path("agentVersion").asText()).startsWith("jlibp2p/");
+      assertThat(strings(jsSaw.path("protocols"))).contains("/echo/1.0.0", "/ipfs/ping/1.0.0", "/ipfs/id/1.0.0");
+      assertThat(strings(jsSaw.path("listenAddrs"))).anySatisfy(a -> assertThat(a).startsWith(host.listenAddresses().getFirst().toString()));
+
+      // ping, both ways
+      assertThat(Ping.ping(host, jsId, 3)).hasSize(3);
+      assertThat(js.call("ping", Map.of("peer", javaId), WAIT).path("rttMs").asDouble(-1)).isGreaterThanOrEqualTo(0);
+
+      // 10 MiB echo, both ways
+      echo(host, jsId, 10 * MIB, 1);
+      JsonNode e10 = js.call("echo", Map.of("peer", javaId, "size", 10 * MIB), Duration.ofSeconds(60));
+      assertThat(e10.path("bytesReceived").asLong()).isEqualTo(10L * MIB);
+
+      // 30 concurrent streams, both ways
+      echo(host, jsId, 64 * 1024, 30);
+      JsonNode e30 = js.call("echo", Map.of("peer", javaId, "size", 64 * 1024, "streams", 30), Duration.ofSeconds(60));
+      assertThat(e30.path("bytesReceived").asLong()).isEqualTo(30L * 64 * 1024);
+
+      // resets, both ways
+      try (Stream s = host.newStream(jsId, RESET)) {
+        s.write(new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> s.in().readAllBytes()).isInstanceOf(StreamResetException.class);
+      }
+      assertThat(js.call("reset-test", Map.of("peer", javaId), WAIT).path("how").asText()).isEqualTo("reset");
+      long mark = js.eventCount();
+      Stream held = host.newStream(jsId, HOLD);
+      held.write(new byte[] {1, 2, 3, 4});
+      awaitHoldStarted(js, mark);
+      held.reset();
+      JsonNode ended = js.awaitEvent(e -> "hold-ended".equals(e.path("event").asText()), WAIT, mark);
+      assertThat(ended.path("how").asText()).isEqualTo("reset");
+      JsonNode hold = js.call("open-hold", Map.of("peer", javaId), WAIT);
+      js.call("reset-stream", Map.of("handle", hold.path("handle").asLong()), WAIT);
+      assertThat(holdEnded.poll(30, TimeUnit.SECONDS)).isEqualTo("reset");
+
+      // close seen by both: jlibp2p closes, then js closes a fresh connection
+      conn.close();
+      await(events, HostEvent.Disconnected.class, e -> e.connection().remotePeer().equals(jsId));
+      js.awaitEvent("peer:disconnect", field("peer", javaId), WAIT);
+      long mark2 = js.eventCount();
+      connect(host, js, events, javaDials);
+      js.awaitEvent(e -> "peer:connect".equals(e.path("event").asText()), WAIT, mark2);
+      js.call("close-connection", Map.of("peer", javaId), WAIT);
+      await(events, HostEvent.Disconnected.class, e -> e.connection().remotePeer().equals(jsId));
+      assertThat(host.connections(jsId)).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "jlibp2p key {0}")
+  @CsvSource({"ED25519", "SECP256K1", "ECDSA", "RSA"})
+  void everyKeyTypeAsOurIdentity(KeyType type) throws Exception {
+    try (JsPeer js = JsPeer.start(JsPeer.options());
+        Host host = javaHost("noise", "yamux", PrivateKey.generate(type))) {
+      BlockingQueue<HostEvent> events = new LinkedBlockingQueue<>();
+      host.subscribe(events::add);
+      PeerId jsId = PeerId.parse(js.peerId());
+      String javaId = host.peerId().toString();
+      connect(host, js, events, true);
+      JsonNode jsSaw = js.awaitEvent("peer:identify", field("peer", javaId), WAIT);
+      assertThat(jsSaw.path("agentVersion").asText()).startsWith("jlibp2p/");
+      assertThat(Ping.ping(host, jsId, 1)).hasSize(1);
+      host.connections(jsId).forEach(Connection::close);
+      js.awaitEvent("peer:disconnect", field("peer", javaId), WAIT);
+      // and js dialing us
+      assertThat(js.call("dial", Map.of("addr", fullAddress(host)), WAIT).path("peer").asText()).isEqualTo(javaId);
+      assertThat(js.call("ping", Map.of("peer", javaId), WAIT).path("rttMs").asDouble(-1)).isGreaterThanOrEqualTo(0);
+    }
+  }
+
+  private Connection connect(Host host, JsPeer js, BlockingQueue<HostEvent> events, boolean javaDials) throws Exception {
+    PeerId jsId = PeerId.parse(js.peerId());
+    if (javaDials) {
+      return host.connect(PeerInfo.parse(js.addrs().getFirst()));
+    }
+    JsonNode dial = js.call("dial", Map.of("addr", fullAddress(host)), WAIT);
+    assertThat(dial.path("peer").asText()).isEqualTo(host.peerId().toString());
+    return await(events, HostEvent.Connected.class, e -> e.connection().remotePeer().equals(jsId)).connection();
+  }
+
+  private static void awaitHoldStarted(JsPeer js, long mark) {
+    js.awaitEvent(e -> "hold-started".equals(e.path("event").asText()), WAIT, mark);
+  }
+
+  private static void echo(Host host, PeerId peer, int size, int streams) throws Exception {
+    try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < streams; i++) {
+        int seed = i;
+        results.add(ex.submit(() -> {
+          byte[] data = new byte[size];
+          new Random(seed).nextBytes(data);
+          try (Stream s = host.newStream(peer, Echo.ID)) {
+            Future<byte[]> back = ex.submit(() -> s.in().readAllBytes());
+            s.out().write(data);
+            s.closeWrite();
+            return Arrays.equals(back.get(60, TimeUnit.SECONDS), data);
+          }
+        }));
+      }
+      for (Future<Boolean> f : results) {
+        assertThat(f.get(90, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+  }
+
+  private static <T> T await(BlockingQueue<HostEvent> q, Class<T> type, Predicate<T> p) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      HostEvent e = q.poll(100, TimeUnit.MILLISECONDS);
+      if (type.isInstance(e) && p.test(type.cast(e))) {
+        return type.cast(e);
+      }
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " event within " + WAIT);
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+}
