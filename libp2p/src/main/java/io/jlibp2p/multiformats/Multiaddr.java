@@ -219,16 +219,6 @@ public final class Multiaddr {
     return this;
   }
 
-  /** The text value of the last {@code /p2p} component, if any. */
-  public Optional<String> peerId() {
-    throw new UnsupportedOperationException("TODO");
-  }
-
-  /** This address without a trailing {@code /p2p/<id>} component. */
-  public Multiaddr withoutPeerId() {
-    throw new UnsupportedOperationException("TODO");
-  }
-
   /** The text form. */
   @Override
   public String toString() {
