@@ -246,7 +246,7 @@ class HostTest {
     Resources before = Resources.now();
     for (int i = 0; i < 5; i++) {
       Host a = host("noise", "yamux");
-      Host b = host("noise", "mplex");
+      Host b = host("noise", "yamux");
       a.connect(info(b));
       a.close();
       b.close();

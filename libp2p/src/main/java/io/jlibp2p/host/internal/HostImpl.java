@@ -387,7 +387,7 @@ public final class HostImpl implements Host {
       return;
     }
     AtomicInteger remaining = new AtomicInteger(addrs.size());
-    List<String> failures = new CopyOnWriteArrayList<>();
+    List<IOException> failures = new CopyOnWriteArrayList<>();
     long deadline = System.nanoTime() + limits.dialTimeout().toNanos();
     for (Multiaddr a : addrs) {
       threads.execute(
@@ -399,16 +399,31 @@ public final class HostImpl implements Host {
               } else if (c != null) {
                 register(c);
               }
-            } catch (IOException | RuntimeException e) {
-              failures.add(a + ": " + e.getMessage());
+            } catch (IOException e) {
+              failures.add(e);
+            } catch (RuntimeException e) {
+              failures.add(new IOException(a + ": " + e, e));
             } finally {
               if (remaining.decrementAndGet() == 0 && !result.isDone()) {
-                result.completeExceptionally(
-                    new IOException("could not connect to " + peer + ": " + String.join("; ", failures)));
+                result.completeExceptionally(dialFailure(peer, failures));
               }
             }
           });
     }
+  }
+
+  /** The one failure of a single-address dial as it is, else a summary of every address's failure. */
+  private static IOException dialFailure(PeerId peer, List<IOException> failures) {
+    if (failures.size() == 1) {
+      return failures.getFirst();
+    }
+    StringBuilder sb = new StringBuilder("could not connect to " + peer + ":");
+    for (IOException e : failures) {
+      sb.append(' ').append(e.getMessage()).append(';');
+    }
+    IOException all = new IOException(sb.toString());
+    failures.forEach(all::addSuppressed);
+    return all;
   }
 
   private ConnectionImpl dialOne(
@@ -430,7 +445,12 @@ public final class HostImpl implements Host {
     }
     try {
       left = deadline - System.nanoTime();
-      RawConnection raw = t.dial(a, Duration.ofNanos(Math.max(left, 1_000_000)));
+      RawConnection raw;
+      try {
+        raw = t.dial(a, Duration.ofNanos(Math.max(left, 1_000_000)));
+      } catch (IOException e) {
+        throw new IOException("could not connect to " + a + ": " + e.getMessage(), e);
+      }
       left = deadline - System.nanoTime();
       Duration hs = Duration.ofNanos(Math.max(1_000_000, Math.min(left, limits.handshakeTimeout().toNanos())));
       ScheduledFuture<?> timeout = scheduleClose(raw, hs);
