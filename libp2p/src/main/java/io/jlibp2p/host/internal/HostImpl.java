@@ -204,8 +204,18 @@ public final class HostImpl implements Host {
       c.close();
       return;
     }
-    connections.computeIfAbsent(c.remotePeer(), p -> new CopyOnWriteArrayList<>()).add(c);
+    connections.compute(
+        c.remotePeer(),
+        (p, l) -> {
+          List<ConnectionImpl> list = l == null ? new CopyOnWriteArrayList<>() : l;
+          list.add(c);
+          return list;
+        });
     connectionCount.incrementAndGet();
+    if (c.isClosed()) { // closed while we registered it
+      onClosed(c);
+      return;
+    }
     PeerId remote = c.remotePeer();
     try {
       peerStore.setPublicKey(remote, c.remotePublicKey());
@@ -228,10 +238,15 @@ public final class HostImpl implements Host {
   }
 
   void onClosed(ConnectionImpl c) {
-    List<ConnectionImpl> list = connections.get(c.remotePeer());
-    if (list != null && list.remove(c)) {
+    boolean[] removed = {false};
+    connections.computeIfPresent(
+        c.remotePeer(),
+        (p, l) -> {
+          removed[0] = l.remove(c);
+          return l.isEmpty() ? null : l;
+        });
+    if (removed[0]) {
       connectionCount.decrementAndGet();
-      connections.computeIfPresent(c.remotePeer(), (p, l) -> l.isEmpty() ? null : l);
       if (c.direction() == Direction.OUTBOUND && connections(c.remotePeer()).isEmpty()) {
         peerStore.addAddresses(c.remotePeer(), List.of(c.remoteAddress()), PeerStore.RECENT_TTL);
       }
@@ -394,10 +409,13 @@ public final class HostImpl implements Host {
           () -> {
             try {
               ConnectionImpl c = dialOne(peer, a, deadline, result);
-              if (c != null && !result.complete(c)) {
-                c.close(); // another address won
-              } else if (c != null) {
-                register(c);
+              if (c != null) {
+                if (result.isDone()) {
+                  c.close(); // another address won
+                } else {
+                  register(c); // before the caller sees it, so that its close() unregisters it
+                  result.complete(c);
+                }
               }
             } catch (IOException e) {
               failures.add(e);
