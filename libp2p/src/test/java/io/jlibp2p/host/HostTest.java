@@ -270,8 +270,8 @@ class HostTest {
         .untilAsserted(() -> {
           Resources after = Resources.now();
           assertThat(after.fileDescriptors()).as("open file descriptors").isLessThanOrEqualTo(before.fileDescriptors());
-          assertThat(after.platformThreads()).as("platform threads").isLessThanOrEqualTo(before.platformThreads());
-          assertThat(after.allThreads()).as("all threads").isLessThanOrEqualTo(before.allThreads());
+          assertThat(after.jlibp2pPlatformThreads()).as("platform threads").isLessThanOrEqualTo(before.jlibp2pPlatformThreads());
+          assertThat(after.virtualThreads()).as("virtual threads").isLessThanOrEqualTo(before.virtualThreads());
         });
   }
 }

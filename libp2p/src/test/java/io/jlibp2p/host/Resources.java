@@ -8,10 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** Counts of what a process holds, to check that nothing leaks. */
-record Resources(long fileDescriptors, int platformThreads, long allThreads) {
+/**
+ * Counts of what a process holds, to check that nothing leaks: open file descriptors, our platform
+ * threads (named {@code jlibp2p-*}) and virtual threads. The JDK's own housekeeping threads (virtual
+ * thread carriers and pollers, which come and go on their own) are not counted.
+ */
+record Resources(long fileDescriptors, long jlibp2pPlatformThreads, long virtualThreads) {
   static Resources now() {
-    return new Resources(openFds(), ManagementFactory.getThreadMXBean().getThreadCount(), countAllThreads());
+    long platform =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("jlibp2p"))
+            .count();
+    return new Resources(openFds(), platform, countVirtualThreads());
   }
 
   private static long openFds() {
@@ -22,8 +30,8 @@ record Resources(long fileDescriptors, int platformThreads, long allThreads) {
     }
   }
 
-  /** Platform and virtual threads, from a JSON thread dump. */
-  private static long countAllThreads() {
+  /** Virtual threads, from a JSON thread dump (which, unlike the thread MXBean, lists them). */
+  private static long countVirtualThreads() {
     try {
       Path f = Files.createTempFile("threads", ".json");
       Files.delete(f);
@@ -32,7 +40,7 @@ record Resources(long fileDescriptors, int platformThreads, long allThreads) {
       String json = Files.readString(f);
       Files.delete(f);
       long n = 0;
-      for (int i = json.indexOf("\"tid\""); i >= 0; i = json.indexOf("\"tid\"", i + 1)) {
+      for (int i = json.indexOf("\"virtual\": true"); i >= 0; i = json.indexOf("\"virtual\": true", i + 1)) {
         n++;
       }
       return n;
