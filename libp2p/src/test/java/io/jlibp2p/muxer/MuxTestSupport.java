@@ -1,6 +1,14 @@
 package io.jlibp2p.muxer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.sun.management.HotSpotDiagnosticMXBean;
+import io.jlibp2p.core.ConnectionClosedException;
+import io.jlibp2p.spi.MuxedConnection;
+import io.jlibp2p.spi.StreamMuxer;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,6 +74,40 @@ public final class MuxTestSupport {
       total += n;
     }
     return total;
+  }
+
+  /**
+   * Writes {@code bytes} from a raw socket to a fresh server-side muxed connection, then ends the
+   * stream; asserts the connection closes cleanly (acceptStream ends in ConnectionClosedException)
+   * and never hangs.
+   */
+  public static void feedGarbage(StreamMuxer muxer, byte[] bytes) throws IOException {
+    Socket[] s = SocketRawConnection.socketPair();
+    MuxedConnection server = muxer.create(new SocketRawConnection(s[1], false), false);
+    try (Socket raw = s[0]) {
+      Thread.ofVirtual().start(() -> { // discard whatever the server says
+        try {
+          raw.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+          // closed
+        }
+      });
+      try {
+        raw.getOutputStream().write(bytes);
+        raw.shutdownOutput();
+      } catch (IOException e) {
+        // the server may already have closed on us
+      }
+      assertThat(eventually(Duration.ofSeconds(10), server::isClosed)).isTrue();
+      assertThatThrownBy(() -> {
+            while (true) {
+              server.acceptStream().reset();
+            }
+          })
+          .isInstanceOf(ConnectionClosedException.class);
+    } finally {
+      server.close();
+    }
   }
 
   /** Used heap after a full GC, in bytes. */

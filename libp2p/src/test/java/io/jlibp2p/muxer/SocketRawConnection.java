@@ -13,6 +13,9 @@ import java.net.Socket;
 
 /** Test-only {@link RawConnection} over a loopback {@link Socket}; output buffered, as TCP's is. */
 public final class SocketRawConnection implements RawConnection {
+  /** Output buffer size; overridable with {@code -Djlibp2p.test.socketBuffer=}. */
+  static final int BUFFER = Integer.getInteger("jlibp2p.test.socketBuffer", 256 * 1024);
+
   private final Socket socket;
   private final boolean initiator;
   private final InputStream in;
@@ -23,7 +26,7 @@ public final class SocketRawConnection implements RawConnection {
     this.initiator = initiator;
     socket.setTcpNoDelay(true);
     this.in = socket.getInputStream();
-    this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+    this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
   }
 
   /** A connected pair: [0] dialer, [1] listener side. */

@@ -47,9 +47,12 @@ public final class FrameWriter {
 
   /**
    * Writes one frame: {@code header[0, headerLen)} followed by {@code payload[off, off+len)}.
-   * Blocks while other frames are written and while the connection's output blocks.
+   * Blocks while other frames are written and while the connection's output blocks. With {@code
+   * flush}, the output is flushed unless another writer is queued (it will flush); without, the
+   * caller promises a later flushing write or {@link #flush}.
    */
-  public void writeFrame(byte[] header, int headerLen, byte[] payload, int off, int len)
+  public void writeFrame(
+      byte[] header, int headerLen, byte[] payload, int off, int len, boolean flush)
       throws IOException {
     writeLock.lock();
     try {
@@ -64,10 +67,25 @@ public final class FrameWriter {
         writeStage();
         out.write(payload, off, len);
       }
-      if (!writeLock.hasQueuedThreads()) {
+      if (flush && !writeLock.hasQueuedThreads()) {
         writeStage();
         out.flush();
       }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Flushes what earlier non-flushing writes left buffered. */
+  public void flush() throws IOException {
+    writeLock.lock();
+    try {
+      if (closed) {
+        throw new ConnectionClosedException("connection closed");
+      }
+      takeControl();
+      writeStage();
+      out.flush();
     } finally {
       writeLock.unlock();
     }

@@ -34,8 +34,11 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
   /** How long shutdown waits for the writer thread to send the last frame. */
   public static final long CLOSE_FLUSH_MILLIS = 200;
 
-  /** Size of the reader's header buffer. */
-  public static final int READ_BUFFER = 64 * 1024;
+  /**
+   * Size of the reader's header buffer: small, so that large payloads are mostly read straight
+   * into stream buffers rather than copied twice.
+   */
+  public static final int READ_BUFFER = 8 * 1024;
 
   /** Capacity in bytes of the queue of control frames waiting for the writer thread. */
   public static final int CONTROL_QUEUE_BYTES = 16 * 1024;
@@ -58,6 +61,7 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
   private volatile boolean closed;
   private IOException closeCause;
   private Thread writerThread;
+  private Thread readerThread;
 
   protected MuxSession(String kind, RawConnection raw, int acceptBacklog) {
     this.raw = raw;
@@ -70,9 +74,9 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
   /** Starts the reader and writer threads; called once by the factory. */
   protected final void start() {
     writerThread = Thread.ofVirtual().name(name + "-writer").unstarted(this::writerMain);
-    Thread reader = Thread.ofVirtual().name(name + "-reader").unstarted(this::readerMain);
+    readerThread = Thread.ofVirtual().name(name + "-reader").unstarted(this::readerMain);
     writerThread.start();
-    reader.start();
+    readerThread.start();
   }
 
   // ---- hooks ----
@@ -173,7 +177,7 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
   }
 
   /** Forgets a finished stream, freeing its slot. */
-  protected void unregister(S s) {
+  public void unregister(S s) {
     lock.lock();
     try {
       if (streams.remove(key(s), s)) {
@@ -213,26 +217,46 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
   /** Writes one frame on an application thread; an I/O failure closes the connection. */
   public final void writeFrame(byte[] header, int headerLen, byte[] payload, int off, int len)
       throws IOException {
+    writeFrame(header, headerLen, payload, off, len, true);
+  }
+
+  /** As {@link #writeFrame(byte[], int, byte[], int, int)}, flushing only if {@code flush}. */
+  public final void writeFrame(
+      byte[] header, int headerLen, byte[] payload, int off, int len, boolean flush)
+      throws IOException {
     try {
-      writer.writeFrame(header, headerLen, payload, off, len);
+      writer.writeFrame(header, headerLen, payload, off, len, flush);
     } catch (IOException e) {
-      if (!closed) {
-        shutdown(e);
-      }
-      throw closedException();
+      throw failed(e);
     }
+  }
+
+  /** Flushes frames written without flushing. */
+  public final void flush() throws IOException {
+    try {
+      writer.flush();
+    } catch (IOException e) {
+      throw failed(e);
+    }
+  }
+
+  private ConnectionClosedException failed(IOException e) {
+    if (!closed) {
+      shutdown(e);
+    }
+    return closedException();
   }
 
   /**
    * Queues a control frame without blocking; if the queue is full, writes it on this (application)
-   * thread instead. Never throws.
+   * thread instead, or drops it on the reader thread. Never throws.
    */
   public final void sendControl(byte[] frame, int len) {
-    if (writer.offerControl(frame, 0, len) || closed) {
-      return;
+    if (writer.offerControl(frame, 0, len) || closed || Thread.currentThread() == readerThread) {
+      return; // queued, pointless, or on the reader thread, which must not block: dropped
     }
     try {
-      writeFrame(frame, len, frame, 0, 0);
+      writeFrame(frame, len, frame, 0, 0, true);
     } catch (IOException e) {
       // the connection is closed; nothing to tell the remote any more
     }

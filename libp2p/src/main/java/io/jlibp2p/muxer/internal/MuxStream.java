@@ -83,8 +83,14 @@ public abstract class MuxStream implements MuxedStream {
   /** Returns read credit to the remote; must not block for long. */
   protected abstract void sendCreditUpdate(int delta) throws IOException;
 
-  /** Sends one data frame (at most what {@link #sendCredit} granted). Blocking. */
-  protected abstract void sendData(byte[] b, int off, int len) throws IOException;
+  /**
+   * Sends one data frame (at most what {@link #sendCredit} granted). Blocking. {@code flush} is
+   * false for all but the last frame of one {@code write} call.
+   */
+  protected abstract void sendData(byte[] b, int off, int len, boolean flush) throws IOException;
+
+  /** Flushes data frames sent without flushing. */
+  protected abstract void flushData() throws IOException;
 
   /** Sends our half-close. Blocking. */
   protected abstract void sendClose() throws IOException;
@@ -135,29 +141,54 @@ public abstract class MuxStream implements MuxedStream {
 
   private void write(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
-    while (len > 0) {
-      int n;
-      lock.lock();
-      try {
-        while (true) {
-          if (writeFailure != null) {
-            throw failure(writeFailure);
+    boolean unflushed = false;
+    try {
+      while (len > 0) {
+        int n;
+        lock.lock();
+        try {
+          while (true) {
+            if (writeFailure != null) {
+              throw failure(writeFailure);
+            }
+            if (writeClosed) {
+              throw new IOException("stream " + id + " is closed for writing");
+            }
+            n = sendCredit(len);
+            if (n > 0) {
+              break;
+            }
+            if (unflushed) {
+              // the remote must see what we sent before it can grant more credit
+              lock.unlock();
+              try {
+                unflushed = false;
+                flushData();
+              } finally {
+                lock.lock();
+              }
+              continue;
+            }
+            await(writable);
           }
-          if (writeClosed) {
-            throw new IOException("stream " + id + " is closed for writing");
-          }
-          n = sendCredit(len);
-          if (n > 0) {
-            break;
-          }
-          await(writable);
+        } finally {
+          lock.unlock();
         }
-      } finally {
-        lock.unlock();
+        boolean last = n == len;
+        unflushed = !last;
+        sendData(b, off, n, last);
+        off += n;
+        len -= n;
       }
-      sendData(b, off, n);
-      off += n;
-      len -= n;
+    } finally {
+      if (unflushed) {
+        // a writer that skipped its flush because we were queued relies on us flushing
+        try {
+          flushData();
+        } catch (IOException e) {
+          // the connection failed; the exception in flight says so
+        }
+      }
     }
   }
 

@@ -1,18 +1,8 @@
 package io.jlibp2p.muxer.yamux;
 
-import static io.jlibp2p.muxer.MuxTestSupport.eventually;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.jlibp2p.core.ConnectionClosedException;
-import io.jlibp2p.muxer.SocketRawConnection;
+import io.jlibp2p.muxer.MuxTestSupport;
 import io.jlibp2p.muxer.yamux.internal.YamuxFrame;
-import io.jlibp2p.spi.MuxedConnection;
-import io.jlibp2p.spi.MuxedStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.Socket;
-import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -26,7 +16,7 @@ import net.jqwik.api.constraints.Size;
 class YamuxGarbageTest {
   @Property(tries = 40)
   void randomBytes(@ForAll @Size(max = 2000) byte[] garbage) throws Exception {
-    feed(garbage);
+    MuxTestSupport.feedGarbage(new YamuxMuxer(), garbage);
   }
 
   @Property(tries = 60)
@@ -35,7 +25,7 @@ class YamuxGarbageTest {
     for (byte[] f : frames) {
       b.write(f);
     }
-    feed(b.toByteArray());
+    MuxTestSupport.feedGarbage(new YamuxMuxer(), b.toByteArray());
   }
 
   @Provide
@@ -53,35 +43,5 @@ class YamuxGarbageTest {
               return f;
             });
     return frame.list().ofMaxSize(20);
-  }
-
-  private static void feed(byte[] bytes) throws Exception {
-    Socket[] s = SocketRawConnection.socketPair();
-    MuxedConnection server = new YamuxMuxer().create(new SocketRawConnection(s[1], false), false);
-    try (Socket raw = s[0]) {
-      Thread.ofVirtual().start(() -> { // discard whatever the server says
-        try {
-          raw.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-        } catch (IOException e) {
-          // closed
-        }
-      });
-      try {
-        raw.getOutputStream().write(bytes);
-        raw.shutdownOutput();
-      } catch (IOException e) {
-        // the server may already have closed on us
-      }
-      assertThat(eventually(Duration.ofSeconds(10), server::isClosed)).isTrue();
-      assertThatThrownBy(() -> {
-            while (true) {
-              MuxedStream st = server.acceptStream();
-              st.reset();
-            }
-          })
-          .isInstanceOf(ConnectionClosedException.class);
-    } finally {
-      server.close();
-    }
   }
 }

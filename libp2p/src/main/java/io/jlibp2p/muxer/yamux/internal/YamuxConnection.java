@@ -102,7 +102,7 @@ public final class YamuxConnection extends MuxSession<YamuxStream> {
   }
 
   @Override
-  protected void unregister(YamuxStream s) {
+  public void unregister(YamuxStream s) {
     lock.lock();
     try {
       acked(s);

@@ -85,9 +85,14 @@ final class YamuxStream extends MuxStream {
   }
 
   @Override
-  protected void sendData(byte[] b, int off, int len) throws IOException {
+  protected void sendData(byte[] b, int off, int len, boolean flush) throws IOException {
     YamuxFrame.write(dataHeader, 0, DATA, 0, (int) id(), len);
-    conn.writeFrame(dataHeader, HEADER_LENGTH, b, off, len);
+    conn.writeFrame(dataHeader, HEADER_LENGTH, b, off, len, flush);
+  }
+
+  @Override
+  protected void flushData() throws IOException {
+    conn.flush();
   }
 
   @Override
