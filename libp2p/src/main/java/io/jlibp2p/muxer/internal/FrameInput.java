@@ -74,9 +74,11 @@ public final class FrameInput {
 
   /**
    * Reads between 1 and {@code len} payload bytes into {@code dst}: from the buffer if it holds
-   * any, otherwise directly from the underlying stream. Throws {@link EOFException} at end.
+   * any, otherwise directly from the underlying stream. {@code dst[off + len, off + room)} may be
+   * used as scratch space: bytes read past the payload there (the next frames) are moved into the
+   * buffer, which saves a read per frame. Throws {@link EOFException} at end.
    */
-  public int readSome(byte[] dst, int off, int len) throws IOException {
+  public int readSome(byte[] dst, int off, int len, int room) throws IOException {
     int avail = lim - pos;
     if (avail > 0) {
       int n = Math.min(avail, len);
@@ -92,11 +94,17 @@ public final class FrameInput {
       }
       pos = 0;
       lim = r;
-      return readSome(dst, off, len);
+      return readSome(dst, off, len, room);
     }
-    int r = in.read(dst, off, len);
+    int r = in.read(dst, off, Math.min(room, len + buf.length));
     if (r < 0) {
       throw new EOFException("connection ended inside a frame");
+    }
+    if (r > len) {
+      pos = 0;
+      lim = r - len;
+      System.arraycopy(dst, off + len, buf, 0, lim);
+      return len;
     }
     return r;
   }

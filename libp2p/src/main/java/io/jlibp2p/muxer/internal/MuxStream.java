@@ -304,7 +304,7 @@ public abstract class MuxStream implements MuxedStream {
       } finally {
         lock.unlock();
       }
-      int n = input.readSome(chunk, pos, Math.min(len, chunk.length - pos));
+      int n = input.readSome(chunk, pos, Math.min(len, chunk.length - pos), chunk.length - pos);
       lock.lock();
       try {
         buffer.commit(n);
