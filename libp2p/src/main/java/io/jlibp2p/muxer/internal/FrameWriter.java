@@ -1,0 +1,233 @@
+package io.jlibp2p.muxer.internal;
+
+import io.jlibp2p.core.ConnectionClosedException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The single write path of a muxed connection.
+ *
+ * <p>Application threads write frames with {@link #writeFrame}, which takes the write lock (the
+ * only lock ever held across I/O, and never while holding another lock), copies small frames into
+ * a staging buffer and writes large payloads straight through. Flushing is group-commit style: a
+ * writer flushes when it releases the lock only if no other writer is queued on it; the last
+ * writer of a burst flushes for everyone, so small frames from many streams coalesce.
+ *
+ * <p>Threads that must never block on a write (the reader thread: ping replies, rejections;
+ * {@code reset()}) {@link #offerControl offer} small control frames to a bounded queue instead.
+ * The queue is drained by whichever writer takes the lock next, and by the connection's writer
+ * thread, which {@link #awaitControl waits} for queued frames and {@link #drainControl drains}
+ * them. Thread-safe.
+ */
+public final class FrameWriter {
+  /** Payloads at most this long are copied into the staging buffer; longer ones bypass it. */
+  public static final int COPY_THRESHOLD = 8 * 1024;
+
+  private final OutputStream out;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final byte[] stage = new byte[2 * COPY_THRESHOLD];
+  private int staged;
+
+  private final ReentrantLock controlLock = new ReentrantLock();
+  private final Condition controlReady = controlLock.newCondition();
+  private final byte[] control;
+  private volatile int controlLen; // written under controlLock
+  private volatile boolean closed;
+
+  /**
+   * @param controlCapacity bytes of control frames that may wait for the writer thread
+   */
+  public FrameWriter(OutputStream out, int controlCapacity) {
+    this.out = out;
+    this.control = new byte[controlCapacity];
+  }
+
+  /**
+   * Writes one frame: {@code header[0, headerLen)} followed by {@code payload[off, off+len)}.
+   * Blocks while other frames are written and while the connection's output blocks. With {@code
+   * flush}, the output is flushed unless another writer is queued (it will flush); without, the
+   * caller promises a later flushing write or {@link #flush}.
+   */
+  public void writeFrame(
+      byte[] header, int headerLen, byte[] payload, int off, int len, boolean flush)
+      throws IOException {
+    writeLock.lock();
+    try {
+      if (closed) {
+        throw new ConnectionClosedException("connection closed");
+      }
+      takeControl();
+      stage(header, 0, headerLen);
+      if (len <= COPY_THRESHOLD) {
+        stage(payload, off, len);
+      } else {
+        writeStage();
+        out.write(payload, off, len);
+      }
+      if (flush && !writeLock.hasQueuedThreads()) {
+        writeStage();
+        out.flush();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Flushes what earlier non-flushing writes left buffered. */
+  public void flush() throws IOException {
+    writeLock.lock();
+    try {
+      if (closed) {
+        throw new ConnectionClosedException("connection closed");
+      }
+      takeControl();
+      writeStage();
+      out.flush();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Queues a control frame without blocking. Returns false if the queue is full (the remote is not
+   * reading what we send) or the writer is closed.
+   */
+  public boolean offerControl(byte[] frame, int off, int len) {
+    controlLock.lock();
+    try {
+      if (closed || controlLen + len > control.length) {
+        return false;
+      }
+      System.arraycopy(frame, off, control, controlLen, len);
+      controlLen += len;
+      controlReady.signal();
+      return true;
+    } finally {
+      controlLock.unlock();
+    }
+  }
+
+  /**
+   * Writer thread: waits up to {@code nanos} for queued control frames. Returns true if some are
+   * queued (or the writer closed), false on timeout.
+   */
+  public boolean awaitControl(long nanos) throws InterruptedException {
+    controlLock.lock();
+    try {
+      while (controlLen == 0 && !closed) {
+        if (nanos <= 0) {
+          return false;
+        }
+        nanos = controlReady.awaitNanos(nanos);
+      }
+      return true;
+    } finally {
+      controlLock.unlock();
+    }
+  }
+
+  /** Writes and flushes every queued control frame. Blocks on the connection's output. */
+  public void drainControl() throws IOException {
+    writeLock.lock();
+    try {
+      takeControl();
+      if (!writeLock.hasQueuedThreads()) {
+        writeStage();
+        out.flush();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Stops accepting frames except {@code lastFrame} (e.g. a GoAway), which is queued for the writer
+   * thread to send before it exits.
+   */
+  public void close(byte[] lastFrame) {
+    controlLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      if (lastFrame != null && controlLen + lastFrame.length <= control.length) {
+        System.arraycopy(lastFrame, 0, control, controlLen, lastFrame.length);
+        controlLen += lastFrame.length;
+      }
+      closed = true;
+      controlReady.signalAll();
+    } finally {
+      controlLock.unlock();
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Whether a queued control frame still waits (used by the writer thread before exiting). */
+  public boolean hasControl() {
+    controlLock.lock();
+    try {
+      return controlLen > 0;
+    } finally {
+      controlLock.unlock();
+    }
+  }
+
+  /** Tries to take the write lock for at most {@code millis}; for the final flush on close. */
+  public boolean drainControlWithin(long millis) throws IOException, InterruptedException {
+    if (!writeLock.tryLock(millis, TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    try {
+      takeControl();
+      writeStage();
+      out.flush();
+      return true;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // with writeLock held; moves whole queued frames into the stage without doing I/O under
+  // controlLock, so that offerControl never waits for the network
+  private void takeControl() throws IOException {
+    int remaining = controlLen;
+    while (remaining > 0) {
+      if (staged == stage.length) {
+        writeStage();
+      }
+      controlLock.lock();
+      try {
+        int k = Math.min(remaining, stage.length - staged);
+        System.arraycopy(control, 0, stage, staged, k);
+        staged += k;
+        controlLen -= k;
+        System.arraycopy(control, k, control, 0, controlLen);
+        remaining -= k;
+      } finally {
+        controlLock.unlock();
+      }
+    }
+  }
+
+  private void stage(byte[] b, int off, int len) throws IOException {
+    if (len > stage.length - staged) {
+      writeStage();
+    }
+    System.arraycopy(b, off, stage, staged, len);
+    staged += len;
+  }
+
+  private void writeStage() throws IOException {
+    if (staged > 0) {
+      int n = staged;
+      staged = 0;
+      out.write(stage, 0, n);
+    }
+  }
+}

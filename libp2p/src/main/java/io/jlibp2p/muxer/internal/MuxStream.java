@@ -1,0 +1,480 @@
+package io.jlibp2p.muxer.internal;
+
+import io.jlibp2p.core.ConnectionClosedException;
+import io.jlibp2p.core.StreamResetException;
+import io.jlibp2p.spi.MuxedStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * State machine and blocking I/O shared by the yamux and mplex streams: a bounded receive buffer
+ * filled by the reader thread, half-close in each direction, reset, and connection loss. Subclasses
+ * supply flow control ({@link #sendCredit}, {@link #consumed}) and the frames.
+ *
+ * <p>Safe for one reading and one writing application thread plus the connection's reader thread.
+ * The stream lock is never held across I/O.
+ */
+public abstract class MuxStream implements MuxedStream {
+  private enum Failure {
+    RESET_LOCAL,
+    RESET_REMOTE,
+    CONNECTION
+  }
+
+  protected final ReentrantLock lock = new ReentrantLock();
+  protected final Condition readable = lock.newCondition();
+  protected final Condition writable = lock.newCondition();
+  /** Signalled when the application drains the buffer (a reader thread may wait for space). */
+  protected final Condition drained = lock.newCondition();
+  protected final RecvBuffer buffer = new RecvBuffer();
+
+  private final long id;
+  private final boolean inbound;
+  private boolean remoteEof;
+  private boolean readClosed;
+  private boolean writeClosed;
+  private Failure readFailure;
+  private Failure writeFailure;
+  private String resetReason;
+  private IOException connectionCause;
+  private boolean removed;
+
+  private final InputStream in = new In();
+  private final OutputStream out = new Out();
+
+  protected MuxStream(long id, boolean inbound) {
+    this.id = id;
+    this.inbound = inbound;
+  }
+
+  @Override
+  public final long id() {
+    return id;
+  }
+
+  /** Whether the remote opened this stream. */
+  public final boolean isInbound() {
+    return inbound;
+  }
+
+  @Override
+  public final InputStream in() {
+    return in;
+  }
+
+  @Override
+  public final OutputStream out() {
+    return out;
+  }
+
+  // ---- hooks ----
+
+  /** With the lock held: how many of {@code len} bytes may be sent now (0 = wait); consumes them. */
+  protected abstract int sendCredit(int len);
+
+  /** With the lock held, after {@code n} bytes were read or dropped: credit to return, or 0. */
+  protected abstract int consumed(int n);
+
+  /** Returns read credit to the remote; must not block for long. */
+  protected abstract void sendCreditUpdate(int delta) throws IOException;
+
+  /**
+   * Sends one data frame (at most what {@link #sendCredit} granted). Blocking. {@code flush} is
+   * false for all but the last frame of one {@code write} call.
+   */
+  protected abstract void sendData(byte[] b, int off, int len, boolean flush) throws IOException;
+
+  /** Flushes data frames sent without flushing. */
+  protected abstract void flushData() throws IOException;
+
+  /** Sends our half-close. Blocking. */
+  protected abstract void sendClose() throws IOException;
+
+  /** Sends a reset without blocking; never throws. */
+  protected abstract void sendReset();
+
+  /** Forgets the stream in its connection (it is finished in both directions). */
+  protected abstract void unregister();
+
+  // ---- application side ----
+
+  private int read(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    if (len == 0) {
+      return 0;
+    }
+    int n;
+    int credit;
+    lock.lock();
+    try {
+      while (true) {
+        if (readFailure != null) {
+          throw failure(readFailure);
+        }
+        if (readClosed) {
+          throw new IOException("stream " + id + " is closed");
+        }
+        if (buffer.size() > 0) {
+          break;
+        }
+        if (remoteEof) {
+          return -1;
+        }
+        await(readable);
+      }
+      n = buffer.read(b, off, len);
+      credit = consumed(n);
+      drained.signal();
+    } finally {
+      lock.unlock();
+    }
+    if (credit > 0) {
+      sendCreditUpdate(credit);
+    }
+    return n;
+  }
+
+  private void write(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    boolean unflushed = false;
+    try {
+      while (len > 0) {
+        int n;
+        lock.lock();
+        try {
+          while (true) {
+            if (writeFailure != null) {
+              throw failure(writeFailure);
+            }
+            if (writeClosed) {
+              throw new IOException("stream " + id + " is closed for writing");
+            }
+            n = sendCredit(len);
+            if (n > 0) {
+              break;
+            }
+            if (unflushed) {
+              // the remote must see what we sent before it can grant more credit
+              lock.unlock();
+              try {
+                unflushed = false;
+                flushData();
+              } finally {
+                lock.lock();
+              }
+              continue;
+            }
+            await(writable);
+          }
+        } finally {
+          lock.unlock();
+        }
+        boolean last = n == len;
+        unflushed = !last;
+        sendData(b, off, n, last);
+        off += n;
+        len -= n;
+      }
+    } finally {
+      if (unflushed) {
+        // a writer that skipped its flush because we were queued relies on us flushing
+        try {
+          flushData();
+        } catch (IOException e) {
+          // the connection failed; the exception in flight says so
+        }
+      }
+    }
+  }
+
+  @Override
+  public void closeWrite() throws IOException {
+    lock.lock();
+    try {
+      if (writeFailure != null) {
+        throw failure(writeFailure);
+      }
+      if (writeClosed) {
+        return;
+      }
+      writeClosed = true;
+      writable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    sendClose();
+    finishIfDone();
+  }
+
+  @Override
+  public void close() throws IOException {
+    closeRead();
+    try {
+      closeWrite();
+    } catch (StreamResetException | ConnectionClosedException e) {
+      // already gone: nothing left to close
+    }
+    finishIfDone();
+  }
+
+  /** Stops reading: buffered and later incoming data is dropped (its credit is returned). */
+  public void closeRead() throws IOException {
+    int credit;
+    lock.lock();
+    try {
+      readClosed = true;
+      credit = readFailure == null ? consumed(buffer.clear()) : 0;
+      readable.signalAll();
+      drained.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (credit > 0) {
+      sendCreditUpdate(credit);
+    }
+  }
+
+  @Override
+  public void reset() {
+    resetLocally(null);
+  }
+
+  /** Resets the stream from our side with {@code reason} (null: by the application). */
+  public final void resetLocally(String reason) {
+    boolean wasRemoved;
+    lock.lock();
+    try {
+      if (readFailure != null && writeFailure != null) {
+        return;
+      }
+      wasRemoved = removed;
+      if (readFailure == null) {
+        readFailure = Failure.RESET_LOCAL;
+      }
+      if (writeFailure == null) {
+        writeFailure = Failure.RESET_LOCAL;
+      }
+      resetReason = reason;
+      buffer.clear();
+      removed = true;
+      signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (!wasRemoved) {
+      sendReset();
+      unregister();
+    }
+  }
+
+  // ---- reader-thread side ----
+
+  /** Whether incoming data is no longer wanted (it is dropped). */
+  protected final boolean discarding() {
+    return readFailure != null || readClosed || remoteEof;
+  }
+
+  /** Reader thread: moves {@code len} payload bytes from {@code input} into the buffer. */
+  protected final void receive(FrameInput input, int len) throws IOException {
+    while (len > 0) {
+      byte[] chunk;
+      int pos;
+      lock.lock();
+      try {
+        if (discarding()) {
+          int credit = readFailure == null && readClosed ? consumed(len) : 0;
+          lock.unlock();
+          try {
+            input.skip(len);
+            if (credit > 0) {
+              sendCreditUpdate(credit);
+            }
+          } finally {
+            lock.lock();
+          }
+          return;
+        }
+        chunk = buffer.writeChunk(len);
+        pos = buffer.writePosition();
+      } finally {
+        lock.unlock();
+      }
+      int n = input.readSome(chunk, pos, Math.min(len, chunk.length - pos), chunk.length - pos);
+      lock.lock();
+      try {
+        buffer.commit(n);
+        if (discarding()) {
+          buffer.clear();
+        }
+        readable.signal();
+      } finally {
+        lock.unlock();
+      }
+      len -= n;
+    }
+  }
+
+  /** Reader thread: the remote closed its write side. */
+  protected final void remoteClosed() {
+    lock.lock();
+    try {
+      remoteEof = true;
+      readable.signalAll();
+      drained.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    finishIfDone();
+  }
+
+  /** Reader thread: the remote reset the stream. */
+  protected final void remoteReset() {
+    lock.lock();
+    try {
+      if (readFailure == null && !remoteEof) {
+        readFailure = Failure.RESET_REMOTE;
+        buffer.clear();
+      }
+      if (writeFailure == null && !writeClosed) {
+        writeFailure = Failure.RESET_REMOTE;
+      }
+      removed = true;
+      signalAll();
+    } finally {
+      lock.unlock();
+    }
+    unregister();
+  }
+
+  /**
+   * The connection is gone: blocked and future calls fail with a {@link ConnectionClosedException}
+   * carrying {@code cause}, except that data the remote finished sending stays readable.
+   */
+  public final void connectionClosed(IOException cause) {
+    lock.lock();
+    try {
+      connectionCause = cause;
+      if (readFailure == null && !remoteEof) {
+        readFailure = Failure.CONNECTION;
+        buffer.clear();
+      }
+      if (writeFailure == null) {
+        writeFailure = Failure.CONNECTION;
+      }
+      removed = true;
+      signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void finishIfDone() {
+    lock.lock();
+    try {
+      boolean done =
+          (writeClosed || writeFailure != null)
+              && (remoteEof || readFailure != null)
+              && !removed;
+      if (!done) {
+        return;
+      }
+      removed = true;
+    } finally {
+      lock.unlock();
+    }
+    unregister();
+  }
+
+  private void signalAll() {
+    readable.signalAll();
+    writable.signalAll();
+    drained.signalAll();
+  }
+
+  /** Awaits {@code c} with the lock held; an interrupt becomes an {@link InterruptedIOException}. */
+  protected static void await(Condition c) throws InterruptedIOException {
+    try {
+      c.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting on a stream");
+    }
+  }
+
+  private IOException failure(Failure f) {
+    return switch (f) {
+      case RESET_LOCAL ->
+          new StreamResetException(
+              "stream " + id + " was reset locally" + (resetReason == null ? "" : ": " + resetReason));
+      case RESET_REMOTE -> new StreamResetException("stream " + id + " was reset by the remote peer");
+      case CONNECTION ->
+          connectionCause == null
+              ? new ConnectionClosedException("stream " + id + ": connection closed")
+              : new ConnectionClosedException(
+                  "stream " + id + ": connection closed: " + connectionCause.getMessage(),
+                  connectionCause);
+    };
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + id + (inbound ? " inbound" : " outbound") + "]";
+  }
+
+  private final class In extends InputStream {
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = MuxStream.this.read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return MuxStream.this.read(b, off, len);
+    }
+
+    @Override
+    public int available() {
+      lock.lock();
+      try {
+        return buffer.size();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      closeRead();
+      finishIfDone();
+    }
+  }
+
+  private final class Out extends OutputStream {
+    @Override
+    public void write(int b) throws IOException {
+      MuxStream.this.write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      MuxStream.this.write(b, off, len);
+    }
+
+    @Override
+    public void flush() {
+      // every write is handed to the connection's writer, which flushes
+    }
+
+    @Override
+    public void close() throws IOException {
+      closeWrite();
+    }
+  }
+}
