@@ -223,13 +223,21 @@ class NoiseTransportTest {
       assertThatThrownBy(() -> dialer.secureOutbound(pair.dialer, null, List.of()))
           .isInstanceOf(SecurityHandshakeException.class)
           .hasMessageContaining("message 2");
-      // too short to hold the keys
-      try (SocketPair pair2 = new SocketPair()) {
-        pair2.listener.out().write(frame(new byte[40]));
-        assertThatThrownBy(() -> dialer.secureOutbound(pair2.dialer, null, List.of()))
-            .isInstanceOf(SecurityHandshakeException.class)
-            .hasMessageContaining("too short");
-      }
+      byte[] tooShort = new byte[40]; // an ephemeral key, then not enough for the static key
+      Arrays.fill(tooShort, (byte) 5);
+      assertAnswerRejected(dialer, frame(tooShort), "too short");
+      // an all-zero ephemeral key is of low order
+      assertAnswerRejected(dialer, frame(new byte[100]), "low order");
+    }
+  }
+
+  void assertAnswerRejected(NoiseTransport dialer, byte[] answer, String message) throws Exception {
+    try (SocketPair pair = new SocketPair()) {
+      pair.listener.out().write(answer);
+      assertThatThrownBy(() -> dialer.secureOutbound(pair.dialer, null, List.of()))
+          .isInstanceOf(SecurityHandshakeException.class)
+          .hasMessageContaining(message);
+      assertThat(pair.dialer.isClosed()).isTrue();
     }
   }
 
@@ -262,9 +270,9 @@ class NoiseTransportTest {
     NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519));
     NoiseTransport listener = new NoiseTransport(PrivateKey.generate(KeyType.ED25519));
     try (SocketPair pair = new SocketPair()) {
-      Future<SecureConnection> inbound = async(() -> listener.secureInbound(pair.listener, List.of()));
-      SecureConnection out = dialer.secureOutbound(pair.dialer, null, List.of());
-      SecureConnection in = inbound.get(10, TimeUnit.SECONDS);
+      SecureConnection[] secured = secure(dialer, listener, pair);
+      SecureConnection out = secured[0];
+      SecureConnection in = secured[1];
       // a forged frame straight on the socket
       pair.dialer.out().write(frame(new byte[40]));
       pair.dialer.out().flush();
@@ -276,9 +284,9 @@ class NoiseTransportTest {
       out.close();
     }
     try (SocketPair pair = new SocketPair()) {
-      Future<SecureConnection> inbound = async(() -> listener.secureInbound(pair.listener, List.of()));
-      SecureConnection out = dialer.secureOutbound(pair.dialer, null, List.of());
-      SecureConnection in = inbound.get(10, TimeUnit.SECONDS);
+      SecureConnection[] secured = secure(dialer, listener, pair);
+      SecureConnection out = secured[0];
+      SecureConnection in = secured[1];
       pair.dialer.out().write(new byte[] {0, 100, 1, 2, 3});
       pair.dialer.out().flush();
       pair.dialer.socketShutdownOutput();
@@ -288,9 +296,9 @@ class NoiseTransportTest {
       out.close();
     }
     try (SocketPair pair = new SocketPair()) {
-      Future<SecureConnection> inbound = async(() -> listener.secureInbound(pair.listener, List.of()));
-      SecureConnection out = dialer.secureOutbound(pair.dialer, null, List.of());
-      SecureConnection in = inbound.get(10, TimeUnit.SECONDS);
+      SecureConnection[] secured = secure(dialer, listener, pair);
+      SecureConnection out = secured[0];
+      SecureConnection in = secured[1];
       pair.dialer.out().write(new byte[] {0, 15});
       pair.dialer.out().write(new byte[15]);
       pair.dialer.out().flush();
@@ -306,9 +314,9 @@ class NoiseTransportTest {
     NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519));
     NoiseTransport listener = new NoiseTransport(PrivateKey.generate(KeyType.ED25519));
     try (SocketPair pair = new SocketPair()) {
-      Future<SecureConnection> inbound = async(() -> listener.secureInbound(pair.listener, List.of()));
-      SecureConnection out = dialer.secureOutbound(pair.dialer, null, List.of());
-      SecureConnection in = inbound.get(10, TimeUnit.SECONDS);
+      SecureConnection[] secured = secure(dialer, listener, pair);
+      SecureConnection out = secured[0];
+      SecureConnection in = secured[1];
       out.out().write(new byte[] {1, 2, 3});
       out.out().flush();
       out.out().flush(); // nothing buffered: no empty frame
@@ -317,6 +325,14 @@ class NoiseTransportTest {
       assertThat(is.readAllBytes()).containsExactly(1, 2, 3);
       assertThat(is.read()).isEqualTo(-1);
     }
+  }
+
+  /** Runs a handshake over the pair: the dialer's connection, then the listener's. */
+  SecureConnection[] secure(NoiseTransport dialer, NoiseTransport listener, SocketPair pair)
+      throws Exception {
+    Future<SecureConnection> inbound = async(() -> listener.secureInbound(pair.listener, List.of()));
+    SecureConnection out = dialer.secureOutbound(pair.dialer, null, List.of());
+    return new SecureConnection[] {out, inbound.get(10, TimeUnit.SECONDS)};
   }
 
   static byte[] frame(byte[] body) {

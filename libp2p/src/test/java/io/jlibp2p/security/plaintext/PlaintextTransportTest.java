@@ -89,12 +89,7 @@ class PlaintextTransportTest {
       raw.write(Varint.encode(exchange.length));
       raw.write(exchange);
       raw.flush();
-      Throwable t =
-          failure(
-              executor.submit(
-                  () ->
-                      new PlaintextTransport(PrivateKey.generate(KeyType.ED25519))
-                          .secureInbound(pair.listener, List.of())));
+      Throwable t = inboundFailure(pair);
       assertThat(t).isInstanceOf(SecurityHandshakeException.class).hasMessageContaining("does not match");
       assertThat(pair.listener.isClosed()).isTrue();
     }
@@ -104,35 +99,28 @@ class PlaintextTransportTest {
   void oversizedAndMalformedExchangesAreRejected() throws Exception {
     try (SocketPair pair = new SocketPair()) {
       pair.dialer.out().write(Varint.encode(PlaintextTransport.MAX_EXCHANGE_LENGTH + 1));
-      Throwable t =
-          failure(
-              executor.submit(
-                  () ->
-                      new PlaintextTransport(PrivateKey.generate(KeyType.ED25519))
-                          .secureInbound(pair.listener, List.of())));
+      Throwable t = inboundFailure(pair);
       assertThat(t).isInstanceOf(ProtocolViolationException.class);
     }
     try (SocketPair pair = new SocketPair()) {
       pair.dialer.out().write(new byte[] {3, (byte) 0xff, (byte) 0xff, (byte) 0xff});
-      Throwable t =
-          failure(
-              executor.submit(
-                  () ->
-                      new PlaintextTransport(PrivateKey.generate(KeyType.ED25519))
-                          .secureInbound(pair.listener, List.of())));
+      Throwable t = inboundFailure(pair);
       assertThat(t).isInstanceOf(SecurityHandshakeException.class).hasMessageContaining("malformed");
     }
     try (SocketPair pair = new SocketPair()) {
       pair.dialer.out().write(new byte[] {10, 1, 2});
       pair.dialer.close();
-      Throwable t =
-          failure(
-              executor.submit(
-                  () ->
-                      new PlaintextTransport(PrivateKey.generate(KeyType.ED25519))
-                          .secureInbound(pair.listener, List.of())));
+      Throwable t = inboundFailure(pair);
       assertThat(t).isInstanceOf(SecurityHandshakeException.class).hasMessageContaining("closed");
     }
+  }
+
+  Throwable inboundFailure(SocketPair pair) throws Exception {
+    return failure(
+        executor.submit(
+            () ->
+                new PlaintextTransport(PrivateKey.generate(KeyType.ED25519))
+                    .secureInbound(pair.listener, List.of())));
   }
 
   static Throwable failure(Future<?> f) throws Exception {
