@@ -20,7 +20,13 @@ import java.util.Objects;
  *
  * <p>The muxers passed to a handshake travel in the Noise extensions (responder in message 2,
  * initiator in message 3); the connection's {@link SecureConnection#earlyMuxer()} is the first of
- * the initiator's muxers that the responder supports, if any.
+ * the initiator's muxers that the responder supports, if any (specs
+ * connections/inlined-muxer-negotiation.md). As initiator we send only that muxer in message 3, so
+ * responders that pick by the other side's order (js-libp2p) agree. As responder we follow the
+ * initiator's order; a js-libp2p initiator instead picks the first of our list that it supports,
+ * so the two agree only when both sides list their common muxers in the same order. With no
+ * common muxer there is no early muxer (go-libp2p behaviour) and the caller negotiates one with
+ * multistream-select.
  *
  * <p>Thread-safe: one instance serves any number of concurrent handshakes, each blocking on the
  * calling thread; a handshake that fails closes its connection and throws a {@link

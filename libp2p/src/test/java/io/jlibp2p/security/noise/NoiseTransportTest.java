@@ -14,6 +14,7 @@ import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.security.noise.internal.NoiseFrames;
 import io.jlibp2p.security.noise.internal.X25519Keys;
 import io.jlibp2p.security.noise.internal.XXHandshakeState;
+import io.jlibp2p.security.noise.internal.pb.NoiseProtos.NoiseExtensions;
 import io.jlibp2p.security.noise.internal.pb.NoiseProtos.NoiseHandshakePayload;
 import io.jlibp2p.security.testing.SocketPair;
 import io.jlibp2p.spi.SecureConnection;
@@ -155,36 +156,64 @@ class NoiseTransportTest {
     }
   }
 
+  /**
+   * A responder made of the handshake internals: signs {@code signedStatic} (or its real static key
+   * when null) and offers {@code muxers}; returns the initiator's message 3 payload, or null when
+   * the initiator hung up.
+   */
+  Future<NoiseHandshakePayload> manualResponder(
+      SocketPair pair, PrivateKey identity, byte[] signedStatic, List<ProtocolId> muxers) {
+    return async(
+        () -> {
+          byte[] staticKey = X25519Keys.generatePrivate(new SecureRandom());
+          XXHandshakeState state =
+              new XXHandshakeState(false, new byte[0], staticKey, null, new SecureRandom());
+          byte[] m1 = NoiseFrames.readHandshakeFrame(pair.listener.in(), 1);
+          state.readMessage(m1, 0, m1.length);
+          byte[] sigOver = signedStatic != null ? signedStatic : X25519Keys.publicKey(staticKey);
+          NoiseHandshakePayload.Builder payload =
+              NoiseHandshakePayload.newBuilder()
+                  .setIdentityKey(ByteString.copyFrom(identity.publicKey().marshal()))
+                  .setIdentitySig(ByteString.copyFrom(identity.sign(signed(sigOver))));
+          NoiseExtensions.Builder extensions = NoiseExtensions.newBuilder();
+          muxers.forEach(m -> extensions.addStreamMuxers(m.value()));
+          payload.setExtensions(extensions);
+          NoiseFrames.writeHandshakeFrame(
+              pair.listener.out(), state.writeMessage(payload.build().toByteArray()));
+          try {
+            byte[] m3 = NoiseFrames.readHandshakeFrame(pair.listener.in(), 3);
+            return NoiseHandshakePayload.parseFrom(state.readMessage(m3, 0, m3.length));
+          } catch (SecurityHandshakeException closed) {
+            return null;
+          }
+        });
+  }
+
   @Test
   void badSignatureIsRejected() throws Exception {
     NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519));
-    PrivateKey evilIdentity = PrivateKey.generate(KeyType.ED25519);
+    byte[] otherKey = X25519Keys.publicKey(X25519Keys.generatePrivate(new SecureRandom()));
     try (SocketPair pair = new SocketPair()) {
-      Future<Void> evil =
-          async(
-              () -> {
-                // a responder that signs some other static key than the one it uses
-                byte[] staticKey = X25519Keys.generatePrivate(new SecureRandom());
-                byte[] otherKey = X25519Keys.publicKey(X25519Keys.generatePrivate(new SecureRandom()));
-                XXHandshakeState state =
-                    new XXHandshakeState(false, new byte[0], staticKey, null, new SecureRandom());
-                byte[] m1 = NoiseFrames.readHandshakeFrame(pair.listener.in(), 1);
-                state.readMessage(m1, 0, m1.length);
-                byte[] payload =
-                    NoiseHandshakePayload.newBuilder()
-                        .setIdentityKey(ByteString.copyFrom(evilIdentity.publicKey().marshal()))
-                        .setIdentitySig(ByteString.copyFrom(evilIdentity.sign(signed(otherKey))))
-                        .build()
-                        .toByteArray();
-                NoiseFrames.writeHandshakeFrame(pair.listener.out(), state.writeMessage(payload));
-                pair.listener.in().read(); // until the dialer closes
-                return null;
-              });
+      Future<NoiseHandshakePayload> evil =
+          manualResponder(pair, PrivateKey.generate(KeyType.ED25519), otherKey, List.of());
       assertThatThrownBy(() -> dialer.secureOutbound(pair.dialer, null, List.of()))
           .isInstanceOf(SecurityHandshakeException.class)
           .hasMessageContaining("signature");
       assertThat(pair.dialer.isClosed()).isTrue();
-      evil.get(10, TimeUnit.SECONDS);
+      assertThat(evil.get(10, TimeUnit.SECONDS)).isNull();
+    }
+  }
+
+  @Test
+  void initiatorSendsOnlyTheChosenMuxer() throws Exception {
+    NoiseTransport dialer = new NoiseTransport(PrivateKey.generate(KeyType.ED25519));
+    try (SocketPair pair = new SocketPair()) {
+      Future<NoiseHandshakePayload> responder =
+          manualResponder(pair, PrivateKey.generate(KeyType.ED25519), null, List.of(MPLEX, YAMUX));
+      SecureConnection out = dialer.secureOutbound(pair.dialer, null, List.of(YAMUX, MPLEX));
+      assertThat(out.earlyMuxer()).contains(YAMUX);
+      assertThat(responder.get(10, TimeUnit.SECONDS).getExtensions().getStreamMuxersList())
+          .containsExactly(YAMUX.value());
     }
   }
 

@@ -88,8 +88,11 @@ public final class NoiseHandshake {
     if (initiator) {
       write(state, out, EMPTY, 1);
       remote = verify(read(state, in, 2), state, expectedRemote);
-      write(state, out, payload(muxers), 3);
       muxer = chooseMuxer(muxers, remote.muxers());
+      // Sending only the chosen muxer (which the spec allows) makes every responder agree:
+      // js-libp2p picks the first of the remote's list that it supports, go-libp2p the first of
+      // the initiator's list, and with one entry these are the same.
+      write(state, out, payload(muxer.map(List::of).orElse(muxers)), 3);
     } else {
       read(state, in, 1);
       write(state, out, payload(muxers), 2);
