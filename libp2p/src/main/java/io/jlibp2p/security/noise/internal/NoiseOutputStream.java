@@ -1,0 +1,99 @@
+package io.jlibp2p.security.noise.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Objects;
+
+/**
+ * Encrypts written bytes into Noise transport frames: plaintext is buffered up to {@link
+ * NoiseFrames#MAX_PLAINTEXT_LENGTH} bytes and sealed into one frame when the buffer is full or on
+ * {@link #flush()}. Large writes are encrypted straight from the caller's array. One writing
+ * thread; no allocation per frame.
+ */
+public final class NoiseOutputStream extends OutputStream {
+  private static final int HEADER = NoiseFrames.LENGTH_PREFIX;
+
+  private final OutputStream out;
+  private final CipherState cipher;
+  /** Length prefix, then plaintext at {@code [HEADER, HEADER + count)}, room for the tag. */
+  private final byte[] frame = new byte[HEADER + NoiseFrames.MAX_FRAME_LENGTH];
+
+  private int count;
+  private boolean closed;
+
+  public NoiseOutputStream(OutputStream out, CipherState cipher) {
+    this.out = Objects.requireNonNull(out, "out");
+    this.cipher = Objects.requireNonNull(cipher, "cipher");
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    ensureOpen();
+    frame[HEADER + count++] = (byte) b;
+    if (count == NoiseFrames.MAX_PLAINTEXT_LENGTH) {
+      sealAndSend(frame, HEADER, count);
+      count = 0;
+    }
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    ensureOpen();
+    while (len > 0) {
+      if (count == 0 && len >= NoiseFrames.MAX_PLAINTEXT_LENGTH) {
+        sealAndSend(b, off, NoiseFrames.MAX_PLAINTEXT_LENGTH);
+        off += NoiseFrames.MAX_PLAINTEXT_LENGTH;
+        len -= NoiseFrames.MAX_PLAINTEXT_LENGTH;
+        continue;
+      }
+      int n = Math.min(len, NoiseFrames.MAX_PLAINTEXT_LENGTH - count);
+      System.arraycopy(b, off, frame, HEADER + count, n);
+      count += n;
+      off += n;
+      len -= n;
+      if (count == NoiseFrames.MAX_PLAINTEXT_LENGTH) {
+        sealAndSend(frame, HEADER, count);
+        count = 0;
+      }
+    }
+  }
+
+  /** Seals any buffered bytes into a frame and flushes the underlying stream. */
+  @Override
+  public void flush() throws IOException {
+    ensureOpen();
+    if (count > 0) {
+      sealAndSend(frame, HEADER, count);
+      count = 0;
+    }
+    out.flush();
+  }
+
+  /** Flushes, then closes the underlying stream. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    try {
+      flush();
+    } finally {
+      closed = true;
+      out.close();
+    }
+  }
+
+  private void sealAndSend(byte[] src, int off, int len) throws IOException {
+    int sealed = cipher.encryptWithAd(null, src, off, len, frame, HEADER);
+    frame[0] = (byte) (sealed >>> 8);
+    frame[1] = (byte) sealed;
+    out.write(frame, 0, HEADER + sealed);
+  }
+
+  private void ensureOpen() throws IOException {
+    if (closed) {
+      throw new IOException("Noise output stream is closed");
+    }
+  }
+}
