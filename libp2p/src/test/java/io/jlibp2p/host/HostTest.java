@@ -21,6 +21,7 @@ import io.jlibp2p.muxer.yamux.YamuxMuxer;
 import io.jlibp2p.protocol.echo.Echo;
 import io.jlibp2p.protocol.identify.IdentifyMessage;
 import io.jlibp2p.protocol.ping.Ping;
+import io.jlibp2p.record.PeerRecord;
 import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.plaintext.PlaintextTransport;
 import java.io.IOException;
@@ -106,6 +107,12 @@ class HostTest {
     HostEvent.Identified idb = await(bEvents, HostEvent.Identified.class, e -> e.peer().equals(a.peerId()));
     assertThat(idb.protocols()).contains(Ping.ID);
     assertThat(b.peerStore().agentVersion(a.peerId())).hasValueSatisfying(v -> assertThat(v).startsWith("jlibp2p/"));
+    assertThat(a.peerStore().signedPeerRecord(b.peerId()))
+        .hasValueSatisfying(env -> {
+          PeerRecord r = PeerRecord.open(env);
+          assertThat(r.peerId()).isEqualTo(b.peerId());
+          assertThat(r.addresses()).containsExactlyElementsOf(b.listenAddresses());
+        });
 
     assertThat(Ping.ping(a, b.peerId(), 3)).hasSize(3);
 

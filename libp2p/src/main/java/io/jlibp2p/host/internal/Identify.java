@@ -10,8 +10,11 @@ import io.jlibp2p.crypto.PublicKey;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.protocol.identify.IdentifyMessage;
 import java.io.IOException;
+import io.jlibp2p.record.PeerRecord;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,6 +26,10 @@ final class Identify {
   private static final Logger LOG = Logger.getLogger(Identify.class.getName());
 
   private final HostImpl host;
+  private final ReentrantLock recordLock = new ReentrantLock();
+  private byte[] record;
+  private List<Multiaddr> recordAddresses = List.of();
+  private long recordSeq;
 
   Identify(HostImpl host) {
     this.host = host;
@@ -42,8 +49,24 @@ final class Identify {
         true);
   }
 
+  /**
+   * Our signed peer record for the current listen addresses, sealed again only when they change.
+   * Its sequence number is the clock's time in microseconds, kept increasing.
+   */
   Optional<byte[]> signedPeerRecord() {
-    return Optional.empty();
+    List<Multiaddr> addrs = host.listenAddresses();
+    recordLock.lock();
+    try {
+      if (record == null || !recordAddresses.equals(addrs)) {
+        long seq = Math.max(recordSeq + 1, host.config().clock().millis() * 1000);
+        record = new PeerRecord(host.peerId(), seq, addrs).sign(host.identity()).toBytes();
+        recordAddresses = addrs;
+        recordSeq = seq;
+      }
+      return Optional.of(record);
+    } finally {
+      recordLock.unlock();
+    }
   }
 
   /** The responder: sends our message and ends the stream. */
@@ -104,6 +127,20 @@ final class Identify {
     }
     if (m.hasListenAddresses()) {
       ps.addAddresses(peer, m.listenAddresses(), PeerStore.PROVIDER_TTL);
+    }
+    if (m.signedPeerRecord().isPresent()) {
+      byte[] envelope = m.signedPeerRecord().get();
+      try {
+        PeerRecord r = PeerRecord.open(envelope);
+        if (!r.peerId().equals(peer)) {
+          throw new IllegalArgumentException("record of " + r.peerId() + " sent by " + peer);
+        }
+        if (ps.setSignedPeerRecord(peer, envelope, r.seq())) {
+          ps.addAddresses(peer, r.addresses(), PeerStore.PROVIDER_TTL);
+        }
+      } catch (IllegalArgumentException e) {
+        LOG.log(Level.FINE, "ignoring a bad signed peer record from " + peer, e);
+      }
     }
   }
 
