@@ -157,8 +157,32 @@ class JsInteropTest {
     }
   }
 
+  /**
+   * js-libp2p 3.x cannot represent ECDSA peer ids ({@code @libp2p/peer-id} 6 throws {@code
+   * UnsupportedKeyTypeError} for them), so it drops a connection from an ECDSA identity after the
+   * handshake. This proves we see that as a closed connection, not a hang; ECDSA identities are
+   * proven between jlibp2p hosts in the library's own tests.
+   */
+  @org.junit.jupiter.api.Test
+  void jsDropsAnEcdsaIdentityAndWeSeeTheClose() throws Exception {
+    try (JsPeer js = JsPeer.start(JsPeer.options());
+        Host host = javaHost("noise", "yamux", PrivateKey.generate(KeyType.ECDSA))) {
+      BlockingQueue<HostEvent> events = new LinkedBlockingQueue<>();
+      host.subscribe(events::add);
+      PeerId jsId = PeerId.parse(js.peerId());
+      try {
+        host.connect(PeerInfo.parse(js.addrs().getFirst()));
+        await(events, HostEvent.Disconnected.class, e -> e.connection().remotePeer().equals(jsId));
+      } catch (IOException refused) {
+        // js closed the connection during the upgrade: also a clean refusal
+      }
+      assertThat(host.connections(jsId)).isEmpty();
+      assertThat(js.events()).noneMatch(e -> "peer:connect".equals(e.path("event").asText()));
+    }
+  }
+
   @ParameterizedTest(name = "jlibp2p key {0}")
-  @CsvSource({"ED25519", "SECP256K1", "ECDSA", "RSA"})
+  @CsvSource({"ED25519", "SECP256K1", "RSA"})
   void everyKeyTypeAsOurIdentity(KeyType type) throws Exception {
     try (JsPeer js = JsPeer.start(JsPeer.options());
         Host host = javaHost("noise", "yamux", PrivateKey.generate(type))) {

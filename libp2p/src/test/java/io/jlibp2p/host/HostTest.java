@@ -166,6 +166,25 @@ class HostTest {
     assertThat(a.connections(b.peerId())).isEmpty();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"ED25519", "SECP256K1", "ECDSA", "RSA"})
+  void everyKeyTypeAsIdentity(KeyType type) throws Exception {
+    for (String security : List.of("noise", "plaintext")) {
+      Libp2p.Builder b = Libp2p.builder().identity(PrivateKey.generate(type)).listen("/ip4/127.0.0.1/tcp/0");
+      b.security(security.equals("noise") ? NoiseTransport::new : PlaintextTransport::new);
+      Host server = b.build();
+      hosts.add(server);
+      Host client = host(security, "yamux");
+      BlockingQueue<HostEvent> events = new LinkedBlockingQueue<>();
+      client.subscribe(events::add);
+      assertThat(client.connect(info(server)).remotePeer()).isEqualTo(server.peerId());
+      await(events, HostEvent.Identified.class, e -> e.peer().equals(server.peerId()));
+      assertThat(client.peerStore().publicKey(server.peerId()))
+          .hasValueSatisfying(k -> assertThat(k.type()).isEqualTo(type));
+      assertThat(Ping.ping(client, server.peerId(), 1)).hasSize(1);
+    }
+  }
+
   @Test
   void thirtyConcurrentStreamsOnOneConnection() throws Exception {
     Host a = host("noise", "yamux");
