@@ -91,12 +91,8 @@ final class EcKeys {
   // ---- P-256
 
   static PublicKeyImpl p256PublicKey(byte[] raw) {
-    SubjectPublicKeyInfo info;
-    try {
-      info = SubjectPublicKeyInfo.getInstance(ASN1Primitive.fromByteArray(raw));
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("ECDSA public key: malformed SubjectPublicKeyInfo DER", e);
-    }
+    SubjectPublicKeyInfo info =
+        Der.parse(raw, SubjectPublicKeyInfo::getInstance, "ECDSA public key (SubjectPublicKeyInfo)");
     AlgorithmIdentifier alg = info.getAlgorithm();
     if (!X9ObjectIdentifiers.id_ecPublicKey.equals(alg.getAlgorithm())
         || !SECObjectIdentifiers.secp256r1.equals(alg.getParameters())) {
@@ -117,19 +113,22 @@ final class EcKeys {
   }
 
   static PrivateKeyImpl p256PrivateKey(byte[] raw) {
-    ECPrivateKey sec1;
+    ECPrivateKey sec1 = Der.parse(raw, ECPrivateKey::getInstance, "ECDSA private key (SEC 1)");
+    BigInteger d;
+    org.bouncycastle.asn1.ASN1Object params;
+    ASN1BitString pub;
     try {
-      sec1 = ECPrivateKey.getInstance(ASN1Primitive.fromByteArray(raw));
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("ECDSA private key: malformed SEC 1 ECPrivateKey DER", e);
+      d = sec1.getKey();
+      params = sec1.getParametersObject();
+      pub = sec1.getPublicKey();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("ECDSA private key: malformed SEC 1 key", e);
     }
-    org.bouncycastle.asn1.ASN1Object params = sec1.getParametersObject();
     if (params != null && !SECObjectIdentifiers.secp256r1.equals(params)) {
       throw new IllegalArgumentException(
           "ECDSA private key: curve " + params + " (expected: named curve P-256)");
     }
-    PrivateKeyImpl key = privateKey(Curve.P256, sec1.getKey(), "ECDSA");
-    ASN1BitString pub = sec1.getPublicKey();
+    PrivateKeyImpl key = privateKey(Curve.P256, d, "ECDSA");
     if (pub != null) {
       ECPoint q;
       try {
