@@ -70,6 +70,33 @@ class KeysTest {
     }
   }
 
+  @Test
+  void readsJsLibp2pKeysAndVerifiesItsSignatures() {
+    byte[] message = "jlibp2p interop message".getBytes(StandardCharsets.UTF_8);
+    java.util.Set<KeyType> seen = java.util.EnumSet.noneOf(KeyType.class);
+    for (String[] row : Vectors.read("js-libp2p-vectors.txt")) {
+      PrivateKey priv = PrivateKey.unmarshal(hex(row[1]));
+      PublicKey pub = PublicKey.unmarshal(hex(row[2]));
+      seen.add(priv.type());
+      assertThat(priv.type()).isEqualTo(KeyType.valueOf(row[0]));
+      assertThat(priv.marshal()).as(row[0]).isEqualTo(hex(row[1]));
+      if (priv.type() == KeyType.ECDSA) {
+        // js-libp2p writes a non-standard form (SEC 1 without the private key); we read it and
+        // write the X.509 SubjectPublicKeyInfo form of the spec
+        assertThat(pub.raw()).startsWith(hex("3059301306072a8648ce3d020106082a8648ce3d030107034200"));
+      } else {
+        assertThat(pub.marshal()).as(row[0]).isEqualTo(hex(row[2]));
+      }
+      assertThat(priv.publicKey()).isEqualTo(pub);
+      byte[] jsSignature = hex(row[4]);
+      assertThat(pub.verify(message, jsSignature)).as(row[0]).isTrue();
+      if (priv.type() != KeyType.ECDSA) { // js ECDSA signatures are randomized
+        assertThat(priv.sign(message)).as(row[0]).isEqualTo(jsSignature);
+      }
+    }
+    assertThat(seen).containsExactlyInAnyOrder(KeyType.values());
+  }
+
   @ParameterizedTest
   @EnumSource(KeyType.class)
   void roundTripsSignsAndVerifies(KeyType type) {
