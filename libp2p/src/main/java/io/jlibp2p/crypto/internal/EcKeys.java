@@ -13,6 +13,7 @@ import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1TaggedObject;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
@@ -38,7 +39,8 @@ import org.bouncycastle.util.BigIntegers;
  * ECDSA keys over SHA-256 with DER signatures: secp256k1 (Bitcoin encodings: 33-byte compressed
  * public key, 32-byte private scalar) and NIST P-256 (public key as X.509 SubjectPublicKeyInfo DER,
  * private key as SEC 1 ECPrivateKey DER, as go-libp2p's x509.MarshalECPrivateKey). Signing is
- * deterministic (RFC 6979) and always produces low-S signatures; verification accepts both S.
+ * deterministic (RFC 6979) and always produces low-S signatures; verification accepts both S, and
+ * for P-256 also the raw 64-byte r || s form js-libp2p writes.
  */
 final class EcKeys {
   /** Longest DER signature verified: SEQUENCE of two 33-byte INTEGERs is 72 bytes. */
@@ -91,24 +93,17 @@ final class EcKeys {
   // ---- P-256
 
   static PublicKeyImpl p256PublicKey(byte[] raw) {
-    SubjectPublicKeyInfo info;
-    try {
-      info = SubjectPublicKeyInfo.getInstance(ASN1Primitive.fromByteArray(raw));
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("ECDSA public key: malformed SubjectPublicKeyInfo DER", e);
-    }
-    AlgorithmIdentifier alg = info.getAlgorithm();
-    if (!X9ObjectIdentifiers.id_ecPublicKey.equals(alg.getAlgorithm())
-        || !SECObjectIdentifiers.secp256r1.equals(alg.getParameters())) {
-      throw new IllegalArgumentException(
-          "ECDSA public key: algorithm " + alg.getAlgorithm() + " " + alg.getParameters()
-              + " (expected: id-ecPublicKey with named curve P-256)");
-    }
+    ASN1Sequence seq = Der.parse(raw, ASN1Sequence::getInstance, "ECDSA public key");
     byte[] point;
     try {
-      point = info.getPublicKeyData().getOctets();
+      point =
+          seq.size() > 0 && seq.getObjectAt(0) instanceof ASN1Integer
+              ? jsFormPoint(seq)
+              : spkiPoint(SubjectPublicKeyInfo.getInstance(seq));
+    } catch (IllegalArgumentException e) {
+      throw e;
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("ECDSA public key: bit string with padding bits", e);
+      throw new IllegalArgumentException("ECDSA public key: malformed DER structure", e);
     }
     if (point.length != 65 || point[0] != 0x04) {
       throw new IllegalArgumentException("ECDSA public key: expected an uncompressed P-256 point");
@@ -116,20 +111,52 @@ final class EcKeys {
     return new PublicKeyImpl(Curve.P256, decodePoint(Curve.P256, point, "ECDSA"));
   }
 
-  static PrivateKeyImpl p256PrivateKey(byte[] raw) {
-    ECPrivateKey sec1;
-    try {
-      sec1 = ECPrivateKey.getInstance(ASN1Primitive.fromByteArray(raw));
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("ECDSA private key: malformed SEC 1 ECPrivateKey DER", e);
+  /** The point of an X.509 SubjectPublicKeyInfo (the encoding of the spec and go-libp2p). */
+  private static byte[] spkiPoint(SubjectPublicKeyInfo info) {
+    AlgorithmIdentifier alg = info.getAlgorithm();
+    if (!X9ObjectIdentifiers.id_ecPublicKey.equals(alg.getAlgorithm())
+        || !SECObjectIdentifiers.secp256r1.equals(alg.getParameters())) {
+      throw new IllegalArgumentException(
+          "ECDSA public key: algorithm " + alg.getAlgorithm() + " " + alg.getParameters()
+              + " (expected: id-ecPublicKey with named curve P-256)");
     }
-    org.bouncycastle.asn1.ASN1Object params = sec1.getParametersObject();
+    return info.getPublicKeyData().getOctets();
+  }
+
+  /**
+   * The point of the form js-libp2p (@libp2p/crypto 5) writes: a SEC 1 ECPrivateKey without the
+   * private key, SEQUENCE { INTEGER 1, [0] namedCurve, [1] BIT STRING point }. Read, never written.
+   */
+  private static byte[] jsFormPoint(ASN1Sequence seq) {
+    if (seq.size() != 3
+        || !ASN1Integer.getInstance(seq.getObjectAt(0)).hasValue(1)
+        || !(seq.getObjectAt(1) instanceof ASN1TaggedObject curve)
+        || !(seq.getObjectAt(2) instanceof ASN1TaggedObject key)
+        || !curve.hasContextTag(0)
+        || !key.hasContextTag(1)
+        || !SECObjectIdentifiers.secp256r1.equals(curve.getExplicitBaseObject())) {
+      throw new IllegalArgumentException("ECDSA public key: neither SubjectPublicKeyInfo nor a P-256 point");
+    }
+    return ASN1BitString.getInstance(key.getExplicitBaseObject()).getOctets();
+  }
+
+  static PrivateKeyImpl p256PrivateKey(byte[] raw) {
+    ECPrivateKey sec1 = Der.parse(raw, ECPrivateKey::getInstance, "ECDSA private key (SEC 1)");
+    BigInteger d;
+    org.bouncycastle.asn1.ASN1Object params;
+    ASN1BitString pub;
+    try {
+      d = sec1.getKey();
+      params = sec1.getParametersObject();
+      pub = sec1.getPublicKey();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("ECDSA private key: malformed SEC 1 key", e);
+    }
     if (params != null && !SECObjectIdentifiers.secp256r1.equals(params)) {
       throw new IllegalArgumentException(
           "ECDSA private key: curve " + params + " (expected: named curve P-256)");
     }
-    PrivateKeyImpl key = privateKey(Curve.P256, sec1.getKey(), "ECDSA");
-    ASN1BitString pub = sec1.getPublicKey();
+    PrivateKeyImpl key = privateKey(Curve.P256, d, "ECDSA");
     if (pub != null) {
       ECPoint q;
       try {
@@ -248,6 +275,19 @@ final class EcKeys {
     }
   }
 
+  /**
+   * r and s of a raw (IEEE P1363) r || s signature, the form js-libp2p (@libp2p/crypto 5) produces
+   * for P-256 through WebCrypto, with both in [1, n-1]; or null.
+   */
+  private static BigInteger[] parseRawSignature(byte[] sig, BigInteger n) {
+    BigInteger r = new BigInteger(1, Arrays.copyOf(sig, SCALAR_LENGTH));
+    BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, SCALAR_LENGTH, sig.length));
+    if (r.signum() <= 0 || s.signum() <= 0 || r.compareTo(n) >= 0 || s.compareTo(n) >= 0) {
+      return null;
+    }
+    return new BigInteger[] {r, s};
+  }
+
   static final class PublicKeyImpl extends BasePublicKey {
     private final Curve curve;
     final ECPoint q;
@@ -266,6 +306,9 @@ final class EcKeys {
         return false;
       }
       BigInteger[] rs = parseSignature(signature, curve.domain.getN());
+      if (rs == null && curve == Curve.P256 && signature.length == 2 * SCALAR_LENGTH) {
+        rs = parseRawSignature(signature, curve.domain.getN());
+      }
       if (rs == null) {
         return false;
       }

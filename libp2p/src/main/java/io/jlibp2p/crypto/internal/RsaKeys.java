@@ -31,12 +31,8 @@ final class RsaKeys {
   private RsaKeys() {}
 
   static PublicKeyImpl publicKey(byte[] raw) {
-    SubjectPublicKeyInfo info;
-    try {
-      info = SubjectPublicKeyInfo.getInstance(ASN1Primitive.fromByteArray(raw));
-    } catch (IOException | RuntimeException ex) {
-      throw new IllegalArgumentException("RSA public key: malformed SubjectPublicKeyInfo DER", ex);
-    }
+    SubjectPublicKeyInfo info =
+        Der.parse(raw, SubjectPublicKeyInfo::getInstance, "RSA public key (SubjectPublicKeyInfo)");
     if (!PKCSObjectIdentifiers.rsaEncryption.equals(info.getAlgorithm().getAlgorithm())) {
       throw new IllegalArgumentException(
           "RSA public key: algorithm " + info.getAlgorithm().getAlgorithm() + " (expected: rsaEncryption)");
@@ -46,6 +42,9 @@ final class RsaKeys {
     try {
       org.bouncycastle.asn1.pkcs.RSAPublicKey key =
           org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(info.parsePublicKey());
+      if (key == null) {
+        throw new IllegalArgumentException("RSA public key: empty RSAPublicKey");
+      }
       n = key.getModulus();
       e = key.getPublicExponent();
     } catch (IOException | RuntimeException ex) {
@@ -64,12 +63,7 @@ final class RsaKeys {
   }
 
   static PrivateKeyImpl privateKey(byte[] raw) {
-    RSAPrivateKey k;
-    try {
-      k = RSAPrivateKey.getInstance(ASN1Primitive.fromByteArray(raw));
-    } catch (IOException | RuntimeException ex) {
-      throw new IllegalArgumentException("RSA private key: malformed PKCS#1 DER", ex);
-    }
+    RSAPrivateKey k = Der.parse(raw, RSAPrivateKey::getInstance, "RSA private key (PKCS#1)");
     BigInteger n = k.getModulus();
     checkModulus(n, "RSA private key");
     BigInteger p = k.getPrime1();
