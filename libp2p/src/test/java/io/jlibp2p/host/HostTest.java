@@ -287,7 +287,12 @@ class HostTest {
 
   private static void awaitNoConnections(Host a, Host b) {
     Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
-        .until(() -> a.connections().isEmpty() && (b == null || b.connections().isEmpty()));
+        .untilAsserted(() -> {
+          assertThat(a.connections()).isEmpty();
+          if (b != null) {
+            assertThat(b.connections()).isEmpty();
+          }
+        });
   }
 
   /** Threads and file descriptors come back to {@code before} (polled, 20 s at most). */

@@ -361,9 +361,9 @@ public final class HostImpl implements Host {
       try {
         startDial(peer.peerId(), addrs, mine);
       } catch (RuntimeException e) {
+        pendingDials.remove(peer.peerId(), mine);
         mine.completeExceptionally(e);
       }
-      mine.whenComplete((c, e) -> pendingDials.remove(peer.peerId(), mine));
     }
     try {
       return f.get(limits.dialTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -398,6 +398,7 @@ public final class HostImpl implements Host {
 
   private void startDial(PeerId peer, List<Multiaddr> addrs, CompletableFuture<ConnectionImpl> result) {
     if (addrs.isEmpty()) {
+      pendingDials.remove(peer, result);
       result.completeExceptionally(new IOException("no dialable address known for peer " + peer));
       return;
     }
@@ -414,6 +415,7 @@ public final class HostImpl implements Host {
                   c.close(); // another address won
                 } else {
                   register(c); // before the caller sees it, so that its close() unregisters it
+                  pendingDials.remove(peer, result); // before completing: a later connect dials anew
                   result.complete(c);
                 }
               }
@@ -423,6 +425,7 @@ public final class HostImpl implements Host {
               failures.add(new IOException(a + ": " + e, e));
             } finally {
               if (remaining.decrementAndGet() == 0 && !result.isDone()) {
+                pendingDials.remove(peer, result);
                 result.completeExceptionally(dialFailure(peer, failures));
               }
             }
