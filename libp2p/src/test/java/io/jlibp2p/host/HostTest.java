@@ -186,6 +186,24 @@ class HostTest {
   }
 
   @Test
+  void ipv6WildcardAndDnsAddresses() throws Exception {
+    Host six = Libp2p.builder().listen("/ip6/::1/tcp/0").build();
+    hosts.add(six);
+    assertThat(six.listenAddresses()).singleElement().asString().startsWith("/ip6/::1/tcp/");
+    Host any = Libp2p.builder().listen("/ip4/0.0.0.0/tcp/0").build();
+    hosts.add(any);
+    assertThat(any.listenAddresses()).isNotEmpty()
+        .allSatisfy(a -> assertThat(a.toString()).doesNotStartWith("/ip4/0.0.0.0"))
+        .anySatisfy(a -> assertThat(a.toString()).startsWith("/ip4/127.0.0.1/tcp/"));
+    Host client = host("noise", "yamux");
+    assertThat(client.connect(info(six)).remoteAddress().toString()).startsWith("/ip6/::1/tcp/");
+    assertThat(Ping.ping(client, six.peerId(), 1)).hasSize(1);
+    String port = any.listenAddresses().getFirst().valueOf(Multiaddr.Protocol.TCP).orElseThrow();
+    Connection viaDns = client.connect(new PeerInfo(any.peerId(), List.of(Multiaddr.parse("/dns4/localhost/tcp/" + port))));
+    assertThat(viaDns.remoteAddress().toString()).isEqualTo("/ip4/127.0.0.1/tcp/" + port);
+  }
+
+  @Test
   void thirtyConcurrentStreamsOnOneConnection() throws Exception {
     Host a = host("noise", "yamux");
     Host b = host("noise", "yamux");
