@@ -1,0 +1,40 @@
+package io.jlibp2p.cli;
+
+import io.jlibp2p.host.Libp2p;
+import io.jlibp2p.muxer.mplex.MplexMuxer;
+import io.jlibp2p.muxer.yamux.YamuxMuxer;
+import io.jlibp2p.security.noise.NoiseTransport;
+import io.jlibp2p.security.plaintext.PlaintextTransport;
+import io.jlibp2p.transport.tcp.TcpTransport;
+
+/** Host configurations named the way the libp2p test-plans name them. */
+final class Stacks {
+  private Stacks() {}
+
+  /**
+   * Configures {@code b} with exactly one transport, security and muxer, and returns the listen
+   * address for {@code ip}.
+   */
+  static String configure(Libp2p.Builder b, String transport, String security, String muxer, String ip) {
+    String proto = ip.contains(":") ? "ip6" : "ip4";
+    String listen;
+    switch (transport) {
+      case "tcp" -> {
+        b.transport(new TcpTransport());
+        listen = "/" + proto + "/" + ip + "/tcp/0";
+      }
+      default -> throw new IllegalArgumentException("transport: " + transport + " (expected: tcp)");
+    }
+    switch (security) {
+      case "noise" -> b.security(NoiseTransport::new);
+      case "plaintext" -> b.security(PlaintextTransport::new);
+      default -> throw new IllegalArgumentException("security: " + security + " (expected: noise, plaintext)");
+    }
+    switch (muxer) {
+      case "yamux" -> b.muxer(new YamuxMuxer());
+      case "mplex" -> b.muxer(new MplexMuxer());
+      default -> throw new IllegalArgumentException("muxer: " + muxer + " (expected: yamux, mplex)");
+    }
+    return listen;
+  }
+}
