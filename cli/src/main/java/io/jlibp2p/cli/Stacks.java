@@ -16,13 +16,8 @@ final class Stacks {
    * address for {@code ip}.
    */
   static String configure(Libp2p.Builder b, String transport, String security, String muxer, String ip) {
-    String proto = ip.contains(":") ? "ip6" : "ip4";
-    String listen;
     switch (transport) {
-      case "tcp" -> {
-        b.transport(new TcpTransport());
-        listen = "/" + proto + "/" + ip + "/tcp/0";
-      }
+      case "tcp" -> b.transport(new TcpTransport());
       default -> throw new IllegalArgumentException("transport: " + transport + " (expected: tcp)");
     }
     switch (security) {
@@ -35,6 +30,15 @@ final class Stacks {
       case "mplex" -> b.muxer(new MplexMuxer());
       default -> throw new IllegalArgumentException("muxer: " + muxer + " (expected: yamux, mplex)");
     }
-    return listen;
+    return listenAddress(transport, ip, 0);
+  }
+
+  /** The multiaddr of {@code transport} at {@code ip} and {@code port}. */
+  static String listenAddress(String transport, String ip, int port) {
+    String proto = ip.contains(":") ? "ip6" : "ip4";
+    return switch (transport) {
+      case "tcp" -> "/" + proto + "/" + ip + "/tcp/" + port;
+      default -> throw new IllegalArgumentException("transport: " + transport + " (expected: tcp)");
+    };
   }
 }
