@@ -16,6 +16,11 @@ import java.util.Optional;
  * /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...} (multiformats/multiaddr). Immutable and thread-safe;
  * equality is by binary form.
  *
+ * <p>Text forms are read and printed as go-multiaddr does: trailing slashes are ignored, {@code
+ * /ipfs} reads as {@code /p2p}, a peer id given as a CID prints as its base58btc multihash, a
+ * {@code certhash} in any multibase prints as base64url, {@code /http-path} values are query-escaped
+ * and {@code /unix} takes the rest of the text as its path (so it comes last).
+ *
  * {@snippet :
  * Multiaddr a = Multiaddr.parse("/ip4/127.0.0.1/tcp/4001");
  * byte[] wire = a.toBytes();
@@ -238,15 +243,7 @@ public final class Multiaddr {
   public String toString() {
     StringBuilder sb = new StringBuilder();
     for (Component c : components) {
-      sb.append('/').append(c.protocol.text);
-      if (c.protocol.size != 0) {
-        String v = c.valueString();
-        if (c.protocol.path) {
-          sb.append(v.startsWith("/") ? v : "/" + v);
-        } else {
-          sb.append('/').append(v);
-        }
-      }
+      c.appendTo(sb);
     }
     return sb.toString();
   }
@@ -294,7 +291,19 @@ public final class Multiaddr {
 
     @Override
     public String toString() {
-      return "/" + protocol.text + (protocol.size == 0 ? "" : "/" + valueString());
+      return appendTo(new StringBuilder()).toString();
+    }
+
+    /** Appends the text form; a path value (which starts with '/') follows the name directly. */
+    private StringBuilder appendTo(StringBuilder sb) {
+      sb.append('/').append(protocol.text);
+      if (protocol.size != 0) {
+        if (!protocol.path) {
+          sb.append('/');
+        }
+        sb.append(valueString());
+      }
+      return sb;
     }
   }
 

@@ -87,6 +87,7 @@ class MultiaddrTest {
   void aPathProtocolComesLast() {
     Multiaddr unix = Multiaddr.parse("/unix/tmp/p2p.sock");
     assertThat(unix.components().getFirst().valueString()).isEqualTo("/tmp/p2p.sock");
+    assertThat(unix.components().getFirst().toString()).isEqualTo("/unix/tmp/p2p.sock");
     assertThatThrownBy(() -> unix.encapsulate(Multiaddr.parse("/tcp/1"))).isInstanceOf(IllegalArgumentException.class);
     byte[] trailing = HexFormat.of().parseHex(HexFormat.of().formatHex(unix.toBytes()) + "060001");
     assertThatThrownBy(() -> Multiaddr.decode(trailing)).hasMessageContaining("follows the path");
