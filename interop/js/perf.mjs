@@ -7,9 +7,8 @@
 //   node perf.mjs client --addr MULTIADDR --transport .. --security .. --muxer ..
 //                        [--upload N] [--download N] [--warmup N] [--setup N] [--pings N]
 //                        [--streams N] [--connections N] [--concurrency N]
-//       prints one JSON line with what it measured (see README.md next to this file)
-//   node perf.mjs check --transport .. --security .. --muxer ..
-//       prints {"available": true|false, "reason": ..} (whether this node can build the stack)
+//       prints one JSON line with what it measured: uploadBytes, uploadSeconds, downloadBytes,
+//       downloadSeconds, pingMedianMs, streamsPerSecond, setupMedianMs, connectionsPerSecond
 //
 // The protocol: the client sends the number of bytes it wants back as a big-endian u64, then its
 // upload, then closes its write side; the server discards the upload, sends the requested bytes and
@@ -40,7 +39,7 @@ function log (...args) {
 
 function parseArgs (argv) {
   const mode = argv[0]
-  if (!['server', 'client', 'check'].includes(mode)) throw new Error(`mode: ${mode} (expected server, client or check)`)
+  if (!['server', 'client'].includes(mode)) throw new Error(`mode: ${mode} (expected server or client)`)
   const opts = {
     mode, transport: 'tcp', security: 'noise', muxer: 'yamux', addr: null,
     upload: 0, download: 0, warmup: 0, setup: 0, pings: 0, streams: 0, connections: 0, concurrency: 8
@@ -313,15 +312,6 @@ async function server (opts) {
   await n.stop()
 }
 
-async function check (opts) {
-  try {
-    await stack(opts.transport, opts.security, opts.muxer, false)
-    process.stdout.write(JSON.stringify({ available: true }) + '\n')
-  } catch (err) {
-    process.stdout.write(JSON.stringify({ available: false, reason: err?.message ?? String(err) }) + '\n')
-  }
-}
-
 let opts
 try {
   opts = parseArgs(process.argv.slice(2))
@@ -329,7 +319,7 @@ try {
   log(err.message)
   process.exit(2)
 }
-const run = { server, client, check }[opts.mode]
+const run = { server, client }[opts.mode]
 run(opts).then(() => process.exit(0), err => {
   log('failed:', err?.stack ?? String(err))
   process.exit(1)
