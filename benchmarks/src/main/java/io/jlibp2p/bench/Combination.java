@@ -5,8 +5,8 @@ import io.jlibp2p.host.Libp2p;
 import io.jlibp2p.muxer.mplex.MplexMuxer;
 import io.jlibp2p.muxer.yamux.YamuxMuxer;
 import io.jlibp2p.security.noise.NoiseTransport;
+import io.jlibp2p.security.tls.TlsTransport;
 import io.jlibp2p.spi.SecureMuxedTransport;
-import io.jlibp2p.spi.SecureTransport;
 import io.jlibp2p.spi.Transport;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import java.util.List;
@@ -45,7 +45,6 @@ public record Combination(
     js = List.copyOf(js);
   }
 
-  static final String TLS = "io.jlibp2p.security.tls.TlsTransport";
   static final String WEBSOCKET = "io.jlibp2p.transport.websocket.WebSocketTransport";
   static final String QUIC = "io.jlibp2p.transport.quic.QuicTransport";
 
@@ -74,20 +73,19 @@ public record Combination(
               Ceiling.TLS));
 
   private static Combination tcp(String security, String muxer) {
-    List<String> requires = security.equals("tls") ? List.of(TLS) : List.of();
     Consumer<Libp2p.Builder> configure =
         b -> {
           b.transport(new TcpTransport());
           if (security.equals("noise")) {
             b.security(NoiseTransport::new);
           } else {
-            b.security(key -> Combination.<SecureTransport>newInstance(TLS, key));
+            b.security(TlsTransport::new);
           }
           b.muxer(muxer.equals("yamux") ? new YamuxMuxer() : new MplexMuxer());
         };
     return new Combination(
         "tcp/" + security + "/" + muxer,
-        requires,
+        List.of(),
         configure,
         "/ip4/127.0.0.1/tcp/0",
         jsOptions("tcp", security, muxer),
