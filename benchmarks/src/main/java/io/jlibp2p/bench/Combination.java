@@ -6,8 +6,8 @@ import io.jlibp2p.muxer.mplex.MplexMuxer;
 import io.jlibp2p.muxer.yamux.YamuxMuxer;
 import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.tls.TlsTransport;
-import io.jlibp2p.spi.SecureMuxedTransport;
 import io.jlibp2p.spi.Transport;
+import io.jlibp2p.transport.quic.QuicTransport;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +46,6 @@ public record Combination(
   }
 
   static final String WEBSOCKET = "io.jlibp2p.transport.websocket.WebSocketTransport";
-  static final String QUIC = "io.jlibp2p.transport.quic.QuicTransport";
 
   /** Every row, in the order of the report. */
   public static final List<Combination> ALL =
@@ -66,8 +65,8 @@ public record Combination(
               Ceiling.NOISE),
           new Combination(
               "quic-v1",
-              List.of(QUIC),
-              b -> b.muxedTransport(key -> Combination.<SecureMuxedTransport>newInstance(QUIC, key)),
+              List.of(),
+              b -> b.muxedTransport(QuicTransport::new),
               "/ip4/127.0.0.1/udp/0/quic-v1",
               jsOptions("quic", "noise", "yamux"),
               Ceiling.TLS));
