@@ -75,6 +75,9 @@ final class ChildProcess implements AutoCloseable {
   java.util.Map<String, Object> request(String command, Duration timeout) throws IOException {
     send(command);
     String reply = readLine(timeout);
+    while (!reply.startsWith("ok ") && !reply.startsWith("error ")) {
+      reply = readLine(timeout); // e.g. the JVM's own start-up log lines
+    }
     if (reply.startsWith("ok ")) {
       return Json.parse(reply.substring(3));
     }

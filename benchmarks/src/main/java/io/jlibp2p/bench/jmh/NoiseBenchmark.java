@@ -85,13 +85,8 @@ public class NoiseBenchmark {
     out.write(plaintext);
     out.flush();
     InputStream in = responder.in();
-    int n = 0;
-    while (n < received.length) {
-      int r = in.read(received, n, received.length - n);
-      if (r < 0) {
-        throw new IOException("stream ended");
-      }
-      n += r;
+    if (in.readNBytes(received, 0, received.length) < received.length) {
+      throw new IOException("stream ended");
     }
     return received;
   }

@@ -74,13 +74,8 @@ public class YamuxBenchmark {
     o.write(data);
     o.flush();
     InputStream i = in.in();
-    int n = 0;
-    while (n < received.length) {
-      int r = i.read(received, n, received.length - n);
-      if (r < 0) {
-        throw new IOException("stream ended");
-      }
-      n += r;
+    if (i.readNBytes(received, 0, received.length) < received.length) {
+      throw new IOException("stream ended");
     }
     return received;
   }
