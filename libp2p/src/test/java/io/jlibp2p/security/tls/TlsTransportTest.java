@@ -11,6 +11,7 @@ import io.jlibp2p.crypto.KeyType;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.security.testing.SocketPair;
+import io.jlibp2p.security.tls.internal.EmptyIssuerCertificates;
 import io.jlibp2p.security.tls.internal.TlsCertificates;
 import io.jlibp2p.security.tls.internal.TlsCertificates.Credentials;
 import io.jlibp2p.security.tls.internal.TlsHandshake;
@@ -18,11 +19,14 @@ import io.jlibp2p.spi.RawConnection;
 import io.jlibp2p.spi.SecureConnection;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
+import java.security.Signature;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Date;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -32,7 +36,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERTaggedObject;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.asn1.x509.Validity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -205,6 +222,57 @@ class TlsTransportTest {
     return new Credentials(
         List.of(TlsCertificates.selfSigned(key, now.minusSeconds(60), now.plusSeconds(3600), extensions, RANDOM)),
         key.getPrivate());
+  }
+
+  /**
+   * Like js-libp2p's certificates: empty issuer and subject names, the extension marked critical.
+   * BouncyCastle's builders refuse empty issuer names, so the structure is put together here.
+   */
+  static Credentials jsStyle(PrivateKey identity) {
+    try {
+      KeyPair key = TlsCertificates.generateCertificateKey(RANDOM);
+      Instant now = Instant.now();
+      AlgorithmIdentifier ecdsaSha256 = new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.2.840.10045.4.3.2"));
+      X500Name empty = new X500Name(new RDN[0]);
+      DERSequence tbs =
+          new DERSequence(
+              new ASN1Encodable[] {
+                new DERTaggedObject(true, 0, new ASN1Integer(2)),
+                new ASN1Integer(new BigInteger(52, RANDOM)),
+                ecdsaSha256,
+                empty,
+                new Validity(new Time(Date.from(now.minusSeconds(3600))), new Time(Date.from(now.plus(Duration.ofDays(36500))))),
+                empty,
+                SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded()),
+                new DERTaggedObject(true, 3, new Extensions(TlsCertificates.signedKeyExtension(identity, key.getPublic().getEncoded(), true)))
+              });
+      Signature signer = Signature.getInstance("SHA256withECDSA");
+      signer.initSign(key.getPrivate());
+      signer.update(tbs.getEncoded("DER"));
+      byte[] der =
+          new DERSequence(new ASN1Encodable[] {tbs, ecdsaSha256, new DERBitString(signer.sign())}).getEncoded("DER");
+      return new Credentials(List.of(EmptyIssuerCertificates.parse(der)), key.getPrivate());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void certificatesWithEmptyNamesAreAcceptedBothWays() throws Exception {
+    PrivateKey listenerKey = PrivateKey.generate(KeyType.ED25519);
+    PrivateKey dialerKey = PrivateKey.generate(KeyType.SECP256K1);
+    TlsHandshake listener = custom(listenerKey, InstantSource.system(), c -> jsStyle(listenerKey));
+    TlsHandshake dialer = custom(dialerKey, InstantSource.system(), c -> jsStyle(dialerKey));
+    try (SocketPair pair = new SocketPair()) {
+      Future<SecureConnection> inbound = async(() -> listener.run(pair.listener, false, null, List.of(YAMUX)));
+      PeerId listenerId = PeerId.fromPublicKey(listenerKey.publicKey());
+      SecureConnection out = dialer.run(pair.dialer, true, listenerId, List.of(YAMUX));
+      SecureConnection in = inbound.get(10, TimeUnit.SECONDS);
+      assertThat(out.remotePeer()).isEqualTo(listenerId);
+      assertThat(in.remotePublicKey()).isEqualTo(dialerKey.publicKey());
+      assertThat(out.earlyMuxer()).contains(YAMUX);
+      exchange(out, in, 5000);
+    }
   }
 
   @Test
