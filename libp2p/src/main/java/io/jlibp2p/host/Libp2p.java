@@ -11,6 +11,7 @@ import io.jlibp2p.muxer.mplex.MplexMuxer;
 import io.jlibp2p.muxer.yamux.YamuxMuxer;
 import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.tls.TlsTransport;
+import io.jlibp2p.spi.SecureMuxedTransport;
 import io.jlibp2p.spi.SecureTransport;
 import io.jlibp2p.spi.StreamMuxer;
 import io.jlibp2p.spi.Transport;
@@ -65,6 +66,7 @@ public final class Libp2p {
     private PrivateKey identity;
     private final List<Multiaddr> listen = new ArrayList<>();
     private final List<Transport> transports = new ArrayList<>();
+    private final List<Function<PrivateKey, SecureMuxedTransport>> muxedTransports = new ArrayList<>();
     private final List<Function<PrivateKey, SecureTransport>> security = new ArrayList<>();
     private final List<StreamMuxer> muxers = new ArrayList<>();
     private final Map<ProtocolId, ProtocolHandler> handlers = new LinkedHashMap<>();
@@ -97,6 +99,15 @@ public final class Libp2p {
     /** Adds a transport (replacing the default TCP unless added too). The host closes it. */
     public Builder transport(Transport transport) {
       transports.add(Objects.requireNonNull(transport, "transport"));
+      return this;
+    }
+
+    /**
+     * Adds a transport that is secure and multiplexed by itself (QUIC), made from the identity key,
+     * e.g. {@code QuicTransport::new}. The host closes it.
+     */
+    public Builder muxedTransport(Function<PrivateKey, SecureMuxedTransport> factory) {
+      muxedTransports.add(Objects.requireNonNull(factory, "muxedTransport"));
       return this;
     }
 
@@ -154,8 +165,9 @@ public final class Libp2p {
       List<SecureTransport> sec = sf.stream().map(f -> f.apply(key)).toList();
       List<StreamMuxer> mux =
           muxers.isEmpty() ? List.of(new YamuxMuxer(), new MplexMuxer()) : List.copyOf(muxers);
+      List<SecureMuxedTransport> mts = muxedTransports.stream().map(f -> f.apply(key)).toList();
       return HostImpl.start(
-          new HostImpl.Config(key, ts, sec, mux, List.copyOf(listen), Map.copyOf(handlers), limits,
+          new HostImpl.Config(key, ts, mts, sec, mux, List.copyOf(listen), Map.copyOf(handlers), limits,
               agentVersion, PROTOCOL_VERSION, clock));
     }
   }

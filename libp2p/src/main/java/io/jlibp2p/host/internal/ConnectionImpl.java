@@ -9,6 +9,7 @@ import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.negotiation.MultistreamSelect;
 import io.jlibp2p.spi.MuxedConnection;
 import io.jlibp2p.spi.MuxedStream;
+import io.jlibp2p.spi.SecureMuxedConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -37,6 +38,19 @@ final class ConnectionImpl implements Connection {
     this.direction = direction;
     this.security = u.secure().securityProtocol();
     this.muxer = u.muxer();
+  }
+
+  /** A connection of a transport that is secure and multiplexed by itself. */
+  ConnectionImpl(HostImpl host, SecureMuxedConnection c) {
+    this.host = host;
+    this.muxed = c;
+    this.remotePeer = c.remotePeer();
+    this.remoteKey = c.remotePublicKey();
+    this.local = c.localAddress();
+    this.remote = c.remoteAddress();
+    this.direction = c.isInitiator() ? Direction.OUTBOUND : Direction.INBOUND;
+    this.security = c.securityProtocol();
+    this.muxer = c.muxerProtocol();
   }
 
   MuxedConnection muxed() {

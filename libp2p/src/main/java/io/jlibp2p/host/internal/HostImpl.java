@@ -20,6 +20,9 @@ import io.jlibp2p.protocol.identify.IdentifyMessage;
 import io.jlibp2p.protocol.ping.Ping;
 import io.jlibp2p.spi.MuxedStream;
 import io.jlibp2p.spi.RawConnection;
+import io.jlibp2p.spi.SecureMuxedConnection;
+import io.jlibp2p.spi.SecureMuxedListener;
+import io.jlibp2p.spi.SecureMuxedTransport;
 import io.jlibp2p.spi.SecureTransport;
 import io.jlibp2p.spi.StreamMuxer;
 import io.jlibp2p.spi.Transport;
@@ -64,6 +67,7 @@ public final class HostImpl implements Host {
   public record Config(
       PrivateKey identity,
       List<Transport> transports,
+      List<SecureMuxedTransport> muxedTransports,
       List<SecureTransport> security,
       List<StreamMuxer> muxers,
       List<Multiaddr> listen,
@@ -83,6 +87,7 @@ public final class HostImpl implements Host {
   private final ScheduledExecutorService timers;
   private final Map<ProtocolId, ProtocolHandler> handlers = new ConcurrentHashMap<>();
   private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<SecureMuxedListener> muxedListeners = new CopyOnWriteArrayList<>();
   private final Map<PeerId, List<ConnectionImpl>> connections = new ConcurrentHashMap<>();
   private final Map<PeerId, CompletableFuture<ConnectionImpl>> pendingDials = new ConcurrentHashMap<>();
   private final AtomicInteger connectionCount = new AtomicInteger();
@@ -137,6 +142,14 @@ public final class HostImpl implements Host {
   }
 
   private void listen(Multiaddr address) throws IOException {
+    for (SecureMuxedTransport mt : config.muxedTransports()) {
+      if (mt.canListen(address)) {
+        SecureMuxedListener l = mt.listen(address);
+        muxedListeners.add(l);
+        threads.execute(() -> acceptLoop(l));
+        return;
+      }
+    }
     Transport t =
         config.transports().stream()
             .filter(tr -> tr.canListen(address))
@@ -179,6 +192,27 @@ public final class HostImpl implements Host {
         raw.close();
         return;
       }
+    }
+  }
+
+  private void acceptLoop(SecureMuxedListener l) {
+    while (!closed.get()) {
+      SecureMuxedConnection c;
+      try {
+        c = l.accept();
+      } catch (IOException e) {
+        if (!closed.get() && !(e instanceof ConnectionClosedException)) {
+          LOG.log(Level.FINE, "accept failed on " + l.localAddress(), e);
+          continue;
+        }
+        return;
+      }
+      if (connectionCount.get() >= limits.maxConnections()) {
+        LOG.log(Level.FINE, "refusing inbound connection from {0}: limit reached", c.remoteAddress());
+        c.close();
+        continue;
+      }
+      register(new ConnectionImpl(this, c));
     }
   }
 
@@ -301,6 +335,9 @@ public final class HostImpl implements Host {
     for (TransportListener l : listeners) {
       out.addAll(expand(l.localAddress()));
     }
+    for (SecureMuxedListener l : muxedListeners) {
+      out.addAll(expand(l.localAddress()));
+    }
     return out;
   }
 
@@ -384,12 +421,28 @@ public final class HostImpl implements Host {
     }
   }
 
+  @Override
+  public Connection connect(Multiaddr address) throws IOException {
+    if (address.peerId().isPresent()) {
+      return connect(PeerInfo.of(address));
+    }
+    ensureOpen();
+    CompletableFuture<ConnectionImpl> unused = new CompletableFuture<>();
+    ConnectionImpl c = dialOne(null, address, System.nanoTime() + limits.dialTimeout().toNanos(), unused);
+    register(c);
+    if (c.isClosed()) {
+      throw new ConnectionClosedException("connection to " + address + " closed right after it opened");
+    }
+    return c;
+  }
+
   private List<Multiaddr> dialable(PeerInfo peer) {
     Set<Multiaddr> all = new LinkedHashSet<>(peer.addresses());
     all.addAll(peerStore.addresses(peer.peerId()));
     List<Multiaddr> out = new ArrayList<>();
     for (Multiaddr a : all) {
-      if (config.transports().stream().anyMatch(t -> t.canDial(a))) {
+      if (config.transports().stream().anyMatch(t -> t.canDial(a))
+          || config.muxedTransports().stream().anyMatch(t -> t.canDial(a))) {
         out.add(a);
       }
     }
@@ -450,8 +503,6 @@ public final class HostImpl implements Host {
   private ConnectionImpl dialOne(
       PeerId peer, Multiaddr a, long deadline, CompletableFuture<ConnectionImpl> result)
       throws IOException {
-    Transport t =
-        config.transports().stream().filter(tr -> tr.canDial(a)).findFirst().orElseThrow();
     long left = deadline - System.nanoTime();
     if (left <= 0 || result.isDone()) {
       return null;
@@ -466,20 +517,31 @@ public final class HostImpl implements Host {
     }
     try {
       left = deadline - System.nanoTime();
+      Duration timeout = Duration.ofNanos(Math.max(left, 1_000_000));
+      for (SecureMuxedTransport mt : config.muxedTransports()) {
+        if (mt.canDial(a)) {
+          return new ConnectionImpl(this, mt.dial(a, peer, timeout));
+        }
+      }
+      Transport t =
+          config.transports().stream()
+              .filter(tr -> tr.canDial(a))
+              .findFirst()
+              .orElseThrow(() -> new IOException("no transport can dial " + a));
       RawConnection raw;
       try {
-        raw = t.dial(a, Duration.ofNanos(Math.max(left, 1_000_000)));
+        raw = t.dial(a, timeout);
       } catch (IOException e) {
         throw new IOException("could not connect to " + a + ": " + e.getMessage(), e);
       }
       left = deadline - System.nanoTime();
       Duration hs = Duration.ofNanos(Math.max(1_000_000, Math.min(left, limits.handshakeTimeout().toNanos())));
-      ScheduledFuture<?> timeout = scheduleClose(raw, hs);
+      ScheduledFuture<?> upgradeTimeout = scheduleClose(raw, hs);
       try {
         Upgrader.Upgraded u = upgrader.outbound(raw, peer);
         return new ConnectionImpl(this, u, Direction.OUTBOUND);
       } finally {
-        timeout.cancel(false);
+        upgradeTimeout.cancel(false);
       }
     } finally {
       pendingDialSlots.release();
@@ -560,6 +622,9 @@ public final class HostImpl implements Host {
     for (TransportListener l : listeners) {
       l.close();
     }
+    for (SecureMuxedListener l : muxedListeners) {
+      l.close();
+    }
     for (CompletableFuture<ConnectionImpl> f : pendingDials.values()) {
       f.completeExceptionally(new ConnectionClosedException("host closed"));
     }
@@ -581,6 +646,9 @@ public final class HostImpl implements Host {
       c.close();
     }
     for (Transport t : config.transports()) {
+      t.close();
+    }
+    for (SecureMuxedTransport t : config.muxedTransports()) {
       t.close();
     }
     timers.shutdownNow();
