@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "A libp2p node and tools.",
-    subcommands = {NodeCommand.class, PingCommand.class, IdCommand.class})
+    subcommands = {NodeCommand.class, PingCommand.class, IdCommand.class, TransportInteropCommand.class, PerfCommand.class})
 public final class Main implements Runnable {
   @Override
   public void run() {

@@ -91,6 +91,30 @@ class CliTest {
   }
 
   @Test
+  void perfClientAgainstPerfServer() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Process server = jlibp2p("perf", "--run-server", "--server-address", "127.0.0.1:" + port)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.PIPE)
+        .start();
+    try {
+      BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
+      assertThat(err.readLine()).startsWith("perf server listening: /ip4/127.0.0.1/tcp/" + port);
+      List<String> out = run(jlibp2p("perf", "--server-address", "127.0.0.1:" + port, "--transport", "tcp",
+          "--upload-bytes", "10000000", "--download-bytes", "20000000"), 0);
+      assertThat(out.getLast()).matches(
+          "\\{\"type\":\"final\",\"timeSeconds\":[0-9.]+,\"uploadBytes\":10000000,\"downloadBytes\":20000000}");
+      assertThat(out).allSatisfy(l -> assertThat(l).startsWith("{\"type\":"));
+    } finally {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void nodeListensOnTcpAndQuicByDefault() {
     assertThat(NodeCommand.DEFAULT_LISTEN)
         .containsExactly("/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1");

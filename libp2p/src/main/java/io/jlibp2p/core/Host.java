@@ -34,6 +34,13 @@ public interface Host extends AutoCloseable {
    */
   Connection connect(PeerInfo peer) throws IOException;
 
+  /**
+   * Dials {@code address}. With a trailing {@code /p2p/<id>} it is {@link #connect(PeerInfo)};
+   * without one, any peer is accepted and the security handshake tells who it is (a fresh
+   * connection is always made). Blocks up to the dial timeout.
+   */
+  Connection connect(Multiaddr address) throws IOException;
+
   /** The open connections, to all peers. */
   List<Connection> connections();
 

@@ -1,12 +1,11 @@
 package io.jlibp2p.multiformats;
 
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +15,11 @@ import java.util.Optional;
  * A multiaddr: a composable, self-describing network address such as {@code
  * /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...} (multiformats/multiaddr). Immutable and thread-safe;
  * equality is by binary form.
+ *
+ * <p>Text forms are read and printed as go-multiaddr does: trailing slashes are ignored, {@code
+ * /ipfs} reads as {@code /p2p}, a peer id given as a CID prints as its base58btc multihash, a
+ * {@code certhash} in any multibase prints as base64url, {@code /http-path} values are query-escaped
+ * and {@code /unix} takes the rest of the text as its path (so it comes last).
  *
  * {@snippet :
  * Multiaddr a = Multiaddr.parse("/ip4/127.0.0.1/tcp/4001");
@@ -49,10 +53,11 @@ public final class Multiaddr {
     if (!text.startsWith("/")) {
       throw new IllegalArgumentException("multiaddr: " + text + " (expected: starts with '/')");
     }
-    String[] parts = text.substring(1).split("/", -1);
-    if (parts.length > 0 && parts[parts.length - 1].isEmpty()) {
-      parts = Arrays.copyOf(parts, parts.length - 1); // one trailing slash is tolerated
+    int end = text.length();
+    while (end > 1 && text.charAt(end - 1) == '/') {
+      end--; // trailing slashes are ignored, as go-multiaddr does
     }
+    String[] parts = end == 1 ? new String[0] : text.substring(1, end).split("/", -1);
     if (parts.length == 0) {
       throw new IllegalArgumentException("multiaddr: " + text + " (expected: at least one component)");
     }
@@ -69,20 +74,13 @@ public final class Multiaddr {
         if (i + 1 >= parts.length) {
           throw new IllegalArgumentException("multiaddr " + text + ": " + p.text + " needs a path");
         }
-        value = ("/" + String.join("/", Arrays.copyOfRange(parts, i + 1, parts.length)))
-            .getBytes(StandardCharsets.UTF_8);
+        value = valueFromText(text, p, "/" + String.join("/", Arrays.copyOfRange(parts, i + 1, parts.length)));
         i = parts.length;
       } else {
         if (i + 1 >= parts.length) {
           throw new IllegalArgumentException("multiaddr " + text + ": " + p.text + " needs a value");
         }
-        String v = parts[++i];
-        try {
-          value = p.fromText(v);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              "multiaddr " + text + ": bad " + p.text + " value '" + v + "': " + e.getMessage(), e);
-        }
+        value = valueFromText(text, p, parts[++i]);
       }
       cs.add(new Component(p, value));
       if (cs.size() > MAX_COMPONENTS) {
@@ -90,6 +88,15 @@ public final class Multiaddr {
       }
     }
     return of(cs);
+  }
+
+  private static byte[] valueFromText(String text, Protocol p, String v) {
+    try {
+      return p.fromText(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "multiaddr " + text + ": bad " + p.text + " value '" + v + "': " + e.getMessage(), e);
+    }
   }
 
   /** Parses the binary form; every length is bounded, bad input is an IllegalArgumentException. */
@@ -133,10 +140,22 @@ public final class Multiaddr {
         throw new IllegalArgumentException("multiaddr with more than " + MAX_COMPONENTS + " components");
       }
     }
+    requirePathLast(cs);
     return new Multiaddr(bytes.clone(), List.copyOf(cs));
   }
 
+  /** A path protocol ({@code /unix}) takes the rest of the text form, so it must come last. */
+  private static void requirePathLast(List<Component> cs) {
+    for (int i = 0; i < cs.size() - 1; i++) {
+      if (cs.get(i).protocol.path) {
+        throw new IllegalArgumentException(
+            "multiaddr: /" + cs.get(i + 1).protocol.text + " follows the path of /" + cs.get(i).protocol.text);
+      }
+    }
+  }
+
   private static Multiaddr of(List<Component> cs) {
+    requirePathLast(cs);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Component c : cs) {
       out.writeBytes(Varint.encode(c.protocol.code));
@@ -224,15 +243,7 @@ public final class Multiaddr {
   public String toString() {
     StringBuilder sb = new StringBuilder();
     for (Component c : components) {
-      sb.append('/').append(c.protocol.text);
-      if (c.protocol.size != 0) {
-        String v = c.valueString();
-        if (c.protocol.path) {
-          sb.append(v.startsWith("/") ? v : "/" + v);
-        } else {
-          sb.append('/').append(v);
-        }
-      }
+      c.appendTo(sb);
     }
     return sb.toString();
   }
@@ -280,24 +291,45 @@ public final class Multiaddr {
 
     @Override
     public String toString() {
-      return "/" + protocol.text + (protocol.size == 0 ? "" : "/" + valueString());
+      return appendTo(new StringBuilder()).toString();
+    }
+
+    /** Appends the text form; a path value (which starts with '/') follows the name directly. */
+    private StringBuilder appendTo(StringBuilder sb) {
+      sb.append('/').append(protocol.text);
+      if (protocol.size != 0) {
+        if (!protocol.path) {
+          sb.append('/');
+        }
+        sb.append(valueString());
+      }
+      return sb;
     }
   }
 
-  /** How a protocol's value is written as text. */
+  /** How a protocol's value is written as text and checked in binary. */
   private enum Codec {
     NONE,
     IP4,
     IP6,
     PORT,
     STRING,
+    PATH,
     P2P,
-    MULTIBASE,
+    CERTHASH,
     U64,
-    BYTE
+    BYTE,
+    ONION,
+    ONION3,
+    GARLIC64,
+    GARLIC32,
+    HTTP_PATH
   }
 
-  /** The multiaddr protocols (multicodec table, multiformats/multiaddr protocols.csv). */
+  /**
+   * The multiaddr protocols (multicodec table, multiformats/multiaddr protocols.csv). Text forms
+   * and validation follow go-multiaddr.
+   */
   public enum Protocol {
     IP4(4, "ip4", 32, Codec.IP4),
     TCP(6, "tcp", 16, Codec.PORT),
@@ -311,27 +343,40 @@ public final class Multiaddr {
     DNSADDR(56, "dnsaddr", -1, Codec.STRING),
     SCTP(132, "sctp", 16, Codec.PORT),
     UDP(273, "udp", 16, Codec.PORT),
+    P2P_WEBRTC_DIRECT(276, "p2p-webrtc-direct", 0, Codec.NONE),
     WEBRTC_DIRECT(280, "webrtc-direct", 0, Codec.NONE),
     WEBRTC(281, "webrtc", 0, Codec.NONE),
     P2P_CIRCUIT(290, "p2p-circuit", 0, Codec.NONE),
     UDT(301, "udt", 0, Codec.NONE),
     UTP(302, "utp", 0, Codec.NONE),
-    UNIX(400, "unix", -1, Codec.STRING),
+    UNIX(400, "unix", -1, Codec.PATH),
     P2P(421, "p2p", -1, Codec.P2P),
     HTTPS(443, "https", 0, Codec.NONE),
+    ONION(444, "onion", 96, Codec.ONION),
+    ONION3(445, "onion3", 296, Codec.ONION3),
+    GARLIC64(446, "garlic64", -1, Codec.GARLIC64),
+    GARLIC32(447, "garlic32", -1, Codec.GARLIC32),
     TLS(448, "tls", 0, Codec.NONE),
     SNI(449, "sni", -1, Codec.STRING),
     NOISE(454, "noise", 0, Codec.NONE),
     QUIC(460, "quic", 0, Codec.NONE),
     QUIC_V1(461, "quic-v1", 0, Codec.NONE),
     WEBTRANSPORT(465, "webtransport", 0, Codec.NONE),
-    CERTHASH(466, "certhash", -1, Codec.MULTIBASE),
+    CERTHASH(466, "certhash", -1, Codec.CERTHASH),
     WS(477, "ws", 0, Codec.NONE),
     WSS(478, "wss", 0, Codec.NONE),
     P2P_WEBSOCKET_STAR(479, "p2p-websocket-star", 0, Codec.NONE),
     HTTP(480, "http", 0, Codec.NONE),
-    HTTP_PATH(481, "http-path", -1, Codec.STRING),
-    MEMORY(777, "memory", 64, Codec.U64);
+    HTTP_PATH(481, "http-path", -1, Codec.HTTP_PATH),
+    MEMORY(777, "memory", 64, Codec.U64),
+    PLAINTEXTV2(7367777, "plaintextv2", 0, Codec.NONE);
+
+    /** Shortest garlic64 (I2P destination) value in bytes. */
+    private static final int GARLIC64_MIN_BYTES = 386;
+
+    /** I2P's base64 alphabet: '-' and '~' instead of '+' and '/'. */
+    private static final String GARLIC64_ALPHABET =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-~";
 
     private static final Map<String, Protocol> BY_NAME = new HashMap<>();
     private static final Map<Long, Protocol> BY_CODE = new HashMap<>();
@@ -355,7 +400,7 @@ public final class Multiaddr {
       this.text = text;
       this.size = size;
       this.codec = codec;
-      this.path = code == 400;
+      this.path = codec == Codec.PATH;
     }
 
     /** The multicodec code. */
@@ -383,181 +428,204 @@ public final class Multiaddr {
       return BY_CODE.get(code);
     }
 
+    /** The binary value of the text value {@code v}, validated. */
     byte[] fromText(String v) {
-      return switch (codec) {
+      byte[] b = switch (codec) {
         case NONE -> new byte[0];
-        case IP4 -> ip(v, false);
-        case IP6 -> ip(v, true);
-        case PORT -> {
-          int port = parseInt(v, 65535);
-          yield new byte[] {(byte) (port >> 8), (byte) port};
-        }
-        case BYTE -> new byte[] {(byte) parseInt(v, 255)};
-        case STRING -> {
-          if (v.isEmpty()) {
-            throw new IllegalArgumentException("empty value");
-          }
-          yield v.getBytes(StandardCharsets.UTF_8);
-        }
+        case IP4 -> IpAddresses.parse4(v);
+        case IP6 -> IpAddresses.parse6(v);
+        case PORT -> port(parseUnsigned(v, 65535));
+        case BYTE -> new byte[] {(byte) parseUnsigned(v, 255)};
+        case STRING, PATH -> v.getBytes(StandardCharsets.UTF_8);
         case P2P -> peerIdBytes(v);
-        case MULTIBASE -> Multibase.decode(v);
+        case CERTHASH -> Multibase.decode(v);
         case U64 -> {
+          if (v.isEmpty() || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("not an unsigned 64-bit number");
+          }
           try {
             yield ByteBuffer.allocate(8).putLong(Long.parseUnsignedLong(v)).array();
           } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not an unsigned 64-bit number", e);
           }
         }
+        case ONION -> onion(v, 16);
+        case ONION3 -> onion(v, 56);
+        case GARLIC64 -> garlic64(v);
+        case GARLIC32 -> {
+          if (v.isEmpty() || !v.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'))) {
+            throw new IllegalArgumentException("not lower-case unpadded base32");
+          }
+          yield Multibase.BASE32.decodeRaw(v);
+        }
+        case HTTP_PATH -> PercentEncoding.decode(v);
       };
+      validate(b);
+      return b;
     }
 
+    /** The text value of the (validated) binary value {@code v}. */
     String toText(byte[] v) {
       return switch (codec) {
         case NONE -> "";
-        case IP4, IP6 -> ipText(v);
-        case PORT -> Integer.toString(((v[0] & 0xFF) << 8) | (v[1] & 0xFF));
+        case IP4, IP6 -> IpAddresses.format(v);
+        case PORT -> Integer.toString(port(v, 0));
         case BYTE -> Integer.toString(v[0] & 0xFF);
-        case STRING -> new String(v, StandardCharsets.UTF_8);
+        case STRING, PATH -> new String(v, StandardCharsets.UTF_8);
         case P2P -> Multibase.BASE58BTC.encodeRaw(v);
-        case MULTIBASE -> Multibase.BASE64URL.encode(v);
+        case CERTHASH -> Multibase.BASE64URL.encode(v);
         case U64 -> Long.toUnsignedString(ByteBuffer.wrap(v).getLong());
+        case ONION, ONION3 ->
+            Multibase.BASE32.encodeRaw(Arrays.copyOf(v, v.length - 2)) + ":" + port(v, v.length - 2);
+        case GARLIC64 -> {
+          String std = Base64.getEncoder().encodeToString(v);
+          yield std.replace('+', '-').replace('/', '~');
+        }
+        case GARLIC32 -> Multibase.BASE32.encodeRaw(v);
+        case HTTP_PATH -> PercentEncoding.encode(v);
       };
     }
 
+    /** Checks a binary value of the right size; bad values are an IllegalArgumentException. */
     void validate(byte[] v) {
       switch (codec) {
         case STRING -> {
-          if (v.length == 0) {
-            throw new IllegalArgumentException("multiaddr: empty " + text + " value");
-          }
-          String s = new String(v, StandardCharsets.UTF_8);
-          if (!Arrays.equals(s.getBytes(StandardCharsets.UTF_8), v)) {
-            throw new IllegalArgumentException("multiaddr: " + text + " value is not UTF-8");
-          }
-          if (!path && s.indexOf('/') >= 0) {
+          requireNonEmpty(v);
+          String s = utf8(v);
+          if (s.indexOf('/') >= 0) {
             throw new IllegalArgumentException("multiaddr: " + text + " value contains '/'");
           }
         }
-        case P2P -> Multihash.decode(v);
-        case MULTIBASE -> {
-          if (v.length == 0) {
-            throw new IllegalArgumentException("multiaddr: empty " + text + " value");
+        case PATH -> {
+          String s = utf8(v);
+          if (s.length() < 2 || s.charAt(0) != '/' || s.endsWith("/")) {
+            throw new IllegalArgumentException(
+                "multiaddr: " + text + " path '" + s + "' (expected: starts and does not end with '/')");
           }
         }
+        case P2P -> {
+          Multihash m = Multihash.decode(v);
+          // peer ids are identity or 32-byte sha2-256 multihashes (libp2p/specs peer-ids)
+          if (!(m.code() == Multihash.IDENTITY
+              || (m.code() == Multihash.SHA2_256 && m.digest().length == 32))) {
+            throw new IllegalArgumentException(
+                "multiaddr: p2p value is not a peer id (expected: identity or 32-byte sha2-256 multihash)");
+          }
+        }
+        case CERTHASH -> Multihash.decode(v);
+        case ONION, ONION3 -> {
+          if (port(v, v.length - 2) == 0) {
+            throw new IllegalArgumentException("multiaddr: " + text + " port 0");
+          }
+        }
+        case GARLIC64 -> {
+          if (v.length < GARLIC64_MIN_BYTES) {
+            throw new IllegalArgumentException(
+                "multiaddr: garlic64 value of " + v.length + " bytes (expected: at least " + GARLIC64_MIN_BYTES + ")");
+          }
+        }
+        case GARLIC32 -> {
+          // 32 bytes, or at least 35 for an encrypted lease set (geti2p.net/spec/b32encrypted)
+          if (v.length != 32 && v.length < 35) {
+            throw new IllegalArgumentException(
+                "multiaddr: garlic32 value of " + v.length + " bytes (expected: 32 or at least 35)");
+          }
+        }
+        case HTTP_PATH -> requireNonEmpty(v);
         default -> {
           // fixed sizes are checked by the decoder
         }
       }
     }
 
-    private static int parseInt(String v, int max) {
-      if (v.isEmpty() || v.length() > 5 || !v.chars().allMatch(Character::isDigit)) {
+    private void requireNonEmpty(byte[] v) {
+      if (v.length == 0) {
+        throw new IllegalArgumentException("multiaddr: empty " + text + " value");
+      }
+    }
+
+    private String utf8(byte[] v) {
+      String s = new String(v, StandardCharsets.UTF_8);
+      if (!Arrays.equals(s.getBytes(StandardCharsets.UTF_8), v)) {
+        throw new IllegalArgumentException("multiaddr: " + text + " value is not UTF-8");
+      }
+      return s;
+    }
+
+    /** A decimal number in 0..max; digits only, leading zeros allowed (as Go's ParseUint). */
+    private static int parseUnsigned(String v, int max) {
+      if (v.isEmpty()) {
         throw new IllegalArgumentException("not a number in 0.." + max);
       }
-      int n = Integer.parseInt(v);
-      if (n > max) {
-        throw new IllegalArgumentException(n + " is over " + max);
+      long n = 0;
+      for (int i = 0; i < v.length(); i++) {
+        char c = v.charAt(i);
+        if (c < '0' || c > '9') {
+          throw new IllegalArgumentException("not a number in 0.." + max);
+        }
+        n = n * 10 + (c - '0');
+        if (n > max) {
+          throw new IllegalArgumentException(v + " is over " + max);
+        }
       }
-      return n;
+      return (int) n;
     }
 
-    private static byte[] ip(String v, boolean six) {
-      if (!six) {
-        String[] parts = v.split("\\.", -1);
-        if (parts.length != 4) {
-          throw new IllegalArgumentException("not an IPv4 address");
-        }
-        byte[] b = new byte[4];
-        for (int i = 0; i < 4; i++) {
-          if (parts[i].length() > 1 && parts[i].startsWith("0")) {
-            throw new IllegalArgumentException("not an IPv4 address (leading zero)");
-          }
-          b[i] = (byte) parseInt(parts[i], 255);
-        }
-        return b;
+    private static byte[] port(int port) {
+      return new byte[] {(byte) (port >> 8), (byte) port};
+    }
+
+    private static int port(byte[] v, int off) {
+      return ((v[off] & 0xFF) << 8) | (v[off + 1] & 0xFF);
+    }
+
+    /** Tor: {@code <base32 host of hostChars characters>:<port>}, case-insensitive. */
+    private static byte[] onion(String v, int hostChars) {
+      int colon = v.indexOf(':');
+      if (colon < 0 || v.indexOf(':', colon + 1) >= 0) {
+        throw new IllegalArgumentException("expected: <host>:<port>");
       }
-      if (!v.matches("[0-9a-fA-F:.]+") || !v.contains(":")) {
-        throw new IllegalArgumentException("not an IPv6 address");
+      if (colon != hostChars) {
+        throw new IllegalArgumentException("onion host of " + colon + " characters (expected: " + hostChars + ")");
+      }
+      byte[] host = Multibase.BASE32.decodeRaw(v.substring(0, colon));
+      byte[] out = Arrays.copyOf(host, host.length + 2);
+      int port = parseUnsigned(v.substring(colon + 1), 65535);
+      out[host.length] = (byte) (port >> 8);
+      out[host.length + 1] = (byte) port;
+      return out;
+    }
+
+    /** I2P base64: padded, with its own alphabet. */
+    private static byte[] garlic64(String v) {
+      if (v.isEmpty() || v.length() % 4 != 0) {
+        throw new IllegalArgumentException("i2p base64 of length " + v.length() + " (expected: padded)");
+      }
+      int end = v.length();
+      for (int i = 0; i < 2 && v.charAt(end - 1) == '='; i++) {
+        end--;
+      }
+      for (int i = 0; i < end; i++) {
+        if (GARLIC64_ALPHABET.indexOf(v.charAt(i)) < 0) {
+          throw new IllegalArgumentException("character '" + v.charAt(i) + "' is not in the i2p base64 alphabet");
+        }
       }
       try {
-        byte[] b = InetAddress.getByName(v).getAddress();
-        if (six && b.length == 4) { // an IPv4-mapped address: keep its 16-byte form
-          byte[] m = new byte[16];
-          m[10] = (byte) 0xFF;
-          m[11] = (byte) 0xFF;
-          System.arraycopy(b, 0, m, 12, 4);
-          return m;
-        }
-        if (b.length != (six ? 16 : 4)) {
-          throw new IllegalArgumentException("not an IPv" + (six ? 6 : 4) + " address");
-        }
-        return b;
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("not an IP address", e);
+        return Base64.getDecoder().decode(v.replace('-', '+').replace('~', '/'));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("bad i2p base64: " + e.getMessage(), e);
       }
-    }
-
-    private static String ipText(byte[] b) {
-      if (b.length == 4) {
-        return (b[0] & 0xFF) + "." + (b[1] & 0xFF) + "." + (b[2] & 0xFF) + "." + (b[3] & 0xFF);
-      }
-      boolean mapped = true;
-      for (int i = 0; i < 10; i++) {
-        mapped &= b[i] == 0;
-      }
-      if (mapped && b[10] == (byte) 0xFF && b[11] == (byte) 0xFF) {
-        return "::ffff:" + (b[12] & 0xFF) + "." + (b[13] & 0xFF) + "." + (b[14] & 0xFF) + "." + (b[15] & 0xFF);
-      }
-      // RFC 5952: the longest run (>= 2) of zero groups becomes "::"
-      int[] g = new int[8];
-      for (int i = 0; i < 8; i++) {
-        g[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
-      }
-      int bestStart = -1;
-      int bestLen = 1;
-      for (int i = 0; i < 8; ) {
-        if (g[i] != 0) {
-          i++;
-          continue;
-        }
-        int j = i;
-        while (j < 8 && g[j] == 0) {
-          j++;
-        }
-        if (j - i > bestLen) {
-          bestStart = i;
-          bestLen = j - i;
-        }
-        i = j;
-      }
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < 8; i++) {
-        if (i == bestStart) {
-          sb.append("::");
-          i += bestLen - 1;
-          continue;
-        }
-        if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-          sb.append(':');
-        }
-        sb.append(Integer.toHexString(g[i]));
-      }
-      return sb.toString();
     }
 
     private static byte[] peerIdBytes(String v) {
-      byte[] b;
       if (v.startsWith("Qm") || v.startsWith("1")) {
-        b = Multibase.BASE58BTC.decodeRaw(v);
-      } else {
-        Cid c = Cid.parse(v);
-        if (c.codec() != Cid.LIBP2P_KEY) {
-          throw new IllegalArgumentException("CID codec 0x" + Long.toHexString(c.codec()) + " is not libp2p-key");
-        }
-        b = c.multihash().toBytes();
+        return Multibase.BASE58BTC.decodeRaw(v);
       }
-      Multihash.decode(b);
-      return b;
+      Cid c = Cid.parse(v);
+      if (c.codec() != Cid.LIBP2P_KEY) {
+        throw new IllegalArgumentException("CID codec 0x" + Long.toHexString(c.codec()) + " is not libp2p-key");
+      }
+      return c.multihash().toBytes();
     }
   }
 }

@@ -6,37 +6,46 @@ import java.util.Base64;
 /**
  * The multibase encodings (multiformats/multibase), each named by its one-character prefix.
  * Thread-safe. Decoding rejects characters outside the alphabet with an {@link
- * IllegalArgumentException}.
+ * IllegalArgumentException}. The encodings the multibase table calls case-insensitive (base16,
+ * base32 and its variants, base36) decode text in any mix of cases; they encode in the case their
+ * prefix names. Not supported: identity, base45, proquint and base256emoji (its prefix is not one
+ * {@code char}).
  */
 public enum Multibase {
-  BASE16('f', Kind.BASE16, "0123456789abcdef", false),
-  BASE16UPPER('F', Kind.BASE16, "0123456789ABCDEF", false),
-  BASE32('b', Kind.BASE32, "abcdefghijklmnopqrstuvwxyz234567", false),
-  BASE32UPPER('B', Kind.BASE32, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", false),
-  BASE32PAD('c', Kind.BASE32, "abcdefghijklmnopqrstuvwxyz234567", true),
-  BASE32PADUPPER('C', Kind.BASE32, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", true),
-  BASE32HEX('v', Kind.BASE32, "0123456789abcdefghijklmnopqrstuv", false),
-  BASE32HEXUPPER('V', Kind.BASE32, "0123456789ABCDEFGHIJKLMNOPQRSTUV", false),
-  BASE32HEXPAD('t', Kind.BASE32, "0123456789abcdefghijklmnopqrstuv", true),
-  BASE32HEXPADUPPER('T', Kind.BASE32, "0123456789ABCDEFGHIJKLMNOPQRSTUV", true),
-  BASE36('k', Kind.BASEX, "0123456789abcdefghijklmnopqrstuvwxyz", false),
-  BASE36UPPER('K', Kind.BASEX, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", false),
-  BASE58BTC('z', Kind.BASEX, "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", false),
+  BASE2('0', Kind.BITS, "01", false),
+  BASE8('7', Kind.BITS, "01234567", false),
+  BASE10('9', Kind.RADIX, "0123456789", false),
+  BASE16('f', Kind.BITS, "0123456789abcdef", false),
+  BASE16UPPER('F', Kind.BITS, "0123456789ABCDEF", false),
+  BASE32('b', Kind.BITS, "abcdefghijklmnopqrstuvwxyz234567", false),
+  BASE32UPPER('B', Kind.BITS, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", false),
+  BASE32PAD('c', Kind.BITS, "abcdefghijklmnopqrstuvwxyz234567", true),
+  BASE32PADUPPER('C', Kind.BITS, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", true),
+  BASE32HEX('v', Kind.BITS, "0123456789abcdefghijklmnopqrstuv", false),
+  BASE32HEXUPPER('V', Kind.BITS, "0123456789ABCDEFGHIJKLMNOPQRSTUV", false),
+  BASE32HEXPAD('t', Kind.BITS, "0123456789abcdefghijklmnopqrstuv", true),
+  BASE32HEXPADUPPER('T', Kind.BITS, "0123456789ABCDEFGHIJKLMNOPQRSTUV", true),
+  BASE32Z('h', Kind.BITS, "ybndrfg8ejkmcpqxot1uwisza345h769", false),
+  BASE36('k', Kind.RADIX, "0123456789abcdefghijklmnopqrstuvwxyz", false),
+  BASE36UPPER('K', Kind.RADIX, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", false),
+  BASE58BTC('z', Kind.RADIX, "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", false),
+  BASE58FLICKR('Z', Kind.RADIX, "123456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ", false),
   BASE64('m', Kind.BASE64, "", false),
   BASE64PAD('M', Kind.BASE64, "", true),
   BASE64URL('u', Kind.BASE64URL, "", false),
   BASE64URLPAD('U', Kind.BASE64URL, "", true);
 
   /**
-   * Longest text accepted by the quadratic radix conversions (base36, base58btc); longer input is
-   * an {@link IllegalArgumentException}. Identifiers and CIDs are far shorter.
+   * Longest text accepted by the quadratic radix conversions (base10, base36, base58); longer input
+   * is an {@link IllegalArgumentException}. Identifiers and CIDs are far shorter.
    */
   public static final int MAX_RADIX_TEXT_LENGTH = 16 * 1024;
 
   private enum Kind {
-    BASE16,
-    BASE32,
-    BASEX,
+    /** RFC 4648 style: each character carries a fixed number of bits, most significant first. */
+    BITS,
+    /** The whole input is one big-endian number; each leading zero byte is one zero digit. */
+    RADIX,
     BASE64,
     BASE64URL
   }
@@ -46,15 +55,25 @@ public enum Multibase {
   private final char[] alphabet;
   private final byte[] values = new byte[128];
   private final boolean padded;
+  private final int bitsPerChar;
 
   Multibase(char prefix, Kind kind, String alphabet, boolean padded) {
     this.prefix = prefix;
     this.kind = kind;
     this.alphabet = alphabet.toCharArray();
     this.padded = padded;
+    this.bitsPerChar = Integer.numberOfTrailingZeros(this.alphabet.length);
+    // base16, base32 (not z-base-32) and base36 are case-insensitive (multibase.csv)
+    boolean caseInsensitive = prefix != 'h' && (this.alphabet.length == 16
+        || this.alphabet.length == 32 || this.alphabet.length == 36);
     Arrays.fill(values, (byte) -1);
     for (int i = 0; i < this.alphabet.length; i++) {
-      values[this.alphabet[i]] = (byte) i;
+      char c = this.alphabet[i];
+      values[c] = (byte) i;
+      if (caseInsensitive) {
+        values[Character.toLowerCase(c)] = (byte) i;
+        values[Character.toUpperCase(c)] = (byte) i;
+      }
     }
   }
 
@@ -81,9 +100,8 @@ public enum Multibase {
   /** Encodes without the prefix (as in base58 peer ids). */
   public String encodeRaw(byte[] data) {
     return switch (kind) {
-      case BASE16 -> encode16(data);
-      case BASE32 -> encode32(data);
-      case BASEX -> encodeRadix(data);
+      case BITS -> encodeBits(data);
+      case RADIX -> encodeRadix(data);
       case BASE64 -> (padded ? Base64.getEncoder() : Base64.getEncoder().withoutPadding()).encodeToString(data);
       case BASE64URL ->
           (padded ? Base64.getUrlEncoder() : Base64.getUrlEncoder().withoutPadding()).encodeToString(data);
@@ -93,9 +111,8 @@ public enum Multibase {
   /** Decodes text without the prefix; bad characters are an {@link IllegalArgumentException}. */
   public byte[] decodeRaw(String text) {
     return switch (kind) {
-      case BASE16 -> decode16(text);
-      case BASE32 -> decode32(text);
-      case BASEX -> decodeRadix(text);
+      case BITS -> decodeBits(text);
+      case RADIX -> decodeRadix(text);
       case BASE64, BASE64URL -> decode64(text);
     };
   }
@@ -121,40 +138,22 @@ public enum Multibase {
     return s.length() <= 64 ? s : s.substring(0, 64) + "...";
   }
 
-  private String encode16(byte[] data) {
-    char[] out = new char[data.length * 2];
-    for (int i = 0; i < data.length; i++) {
-      out[2 * i] = alphabet[(data[i] >> 4) & 0xF];
-      out[2 * i + 1] = alphabet[data[i] & 0xF];
-    }
-    return new String(out);
-  }
-
-  private byte[] decode16(String text) {
-    if (text.length() % 2 != 0) {
-      throw new IllegalArgumentException("base16 text of odd length " + text.length());
-    }
-    byte[] out = new byte[text.length() / 2];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (byte) ((value(text.charAt(2 * i), text) << 4) | value(text.charAt(2 * i + 1), text));
-    }
-    return out;
-  }
-
-  private String encode32(byte[] data) {
-    StringBuilder sb = new StringBuilder((data.length * 8 + 4) / 5 + 8);
+  private String encodeBits(byte[] data) {
+    int chars = (data.length * 8 + bitsPerChar - 1) / bitsPerChar;
+    StringBuilder sb = new StringBuilder(chars + 8);
+    int mask = alphabet.length - 1;
     int buffer = 0;
     int bits = 0;
     for (byte b : data) {
       buffer = (buffer << 8) | (b & 0xFF);
       bits += 8;
-      while (bits >= 5) {
-        sb.append(alphabet[(buffer >> (bits - 5)) & 31]);
-        bits -= 5;
+      while (bits >= bitsPerChar) {
+        bits -= bitsPerChar;
+        sb.append(alphabet[(buffer >> bits) & mask]);
       }
     }
     if (bits > 0) {
-      sb.append(alphabet[(buffer << (5 - bits)) & 31]);
+      sb.append(alphabet[(buffer << (bitsPerChar - bits)) & mask]);
     }
     if (padded) {
       while (sb.length() % 8 != 0) {
@@ -164,28 +163,32 @@ public enum Multibase {
     return sb.toString();
   }
 
-  private byte[] decode32(String text) {
+  private byte[] decodeBits(String text) {
     int end = text.length();
-    while (end > 0 && text.charAt(end - 1) == '=') {
-      end--;
+    if (padded) {
+      while (end > 0 && text.charAt(end - 1) == '=') {
+        end--;
+      }
+      if (text.length() - end != (8 - end % 8) % 8) {
+        throw new IllegalArgumentException("bad padding in " + name().toLowerCase() + " text: " + abbreviate(text));
+      }
     }
-    if (padded ? text.length() % 8 != 0 : end != text.length()) {
-      throw new IllegalArgumentException("bad padding in " + name().toLowerCase() + " text: " + abbreviate(text));
-    }
-    int rem = end % 8;
-    if (rem == 1 || rem == 3 || rem == 6) {
+    long totalBits = (long) end * bitsPerChar;
+    int length = (int) (totalBits / 8);
+    // the shortest encoding of `length` bytes must have exactly `end` characters
+    if ((length * 8L + bitsPerChar - 1) / bitsPerChar != end) {
       throw new IllegalArgumentException("bad length " + end + " of " + name().toLowerCase() + " text");
     }
-    byte[] out = new byte[end * 5 / 8];
+    byte[] out = new byte[length];
     int buffer = 0;
     int bits = 0;
     int n = 0;
     for (int i = 0; i < end; i++) {
-      buffer = (buffer << 5) | value(text.charAt(i), text);
-      bits += 5;
+      buffer = (buffer << bitsPerChar) | value(text.charAt(i), text);
+      bits += bitsPerChar;
       if (bits >= 8) {
-        out[n++] = (byte) (buffer >> (bits - 8));
         bits -= 8;
+        out[n++] = (byte) (buffer >> bits);
       }
     }
     return out;
@@ -197,11 +200,8 @@ public enum Multibase {
     while (zeros < data.length && data[zeros] == 0) {
       zeros++;
     }
-    // digits in base `base`, little-endian
-    int size = (data.length - zeros) * 138 / 100 + 2;
-    if (base == 36) {
-      size = (data.length - zeros) * 155 / 100 + 2;
-    }
+    // digits in base `base`, little-endian: log(256) / log(base) digits per byte, rounded up
+    int size = (int) ((data.length - zeros) * (Math.log(256) / Math.log(base))) + 2;
     byte[] digits = new byte[size];
     int len = 0;
     for (int i = zeros; i < data.length; i++) {

@@ -17,6 +17,20 @@ class MultibaseTest {
   }
 
   @Property
+  void caseInsensitiveBasesDecodeEitherCase(@ForAll byte[] data, @ForAll Multibase base) {
+    String raw = base.encodeRaw(data);
+    boolean caseInsensitive = base.name().startsWith("BASE16") || base.name().startsWith("BASE36")
+        || (base.name().startsWith("BASE32") && base != Multibase.BASE32Z);
+    if (caseInsensitive) {
+      assertThat(base.decodeRaw(raw.toUpperCase())).isEqualTo(data);
+      assertThat(base.decodeRaw(raw.toLowerCase())).isEqualTo(data);
+    } else if (!raw.equals(raw.toUpperCase())) {
+      assertThatThrownBy(() -> assertThat(base.decodeRaw(raw.toUpperCase())).isEqualTo(data))
+          .isInstanceOfAny(IllegalArgumentException.class, AssertionError.class);
+    }
+  }
+
+  @Property
   void garbageOnlyThrowsIllegalArgument(@ForAll String text) {
     try {
       Multibase.decode(text);
@@ -44,6 +58,10 @@ class MultibaseTest {
     assertThatThrownBy(() -> Multibase.decode("z0OIl")).hasMessageContaining("alphabet");
     assertThatThrownBy(() -> Multibase.decode("")).hasMessageContaining("empty");
     assertThatThrownBy(() -> Multibase.decode("?abc")).hasMessageContaining("prefix");
+    assertThatThrownBy(() -> Multibase.decode("fabc")).hasMessageContaining("length");
+    assertThatThrownBy(() -> Multibase.decode("cpfsxgidnmfxgsibb=")).hasMessageContaining("padding");
+    assertThatThrownBy(() -> Multibase.decode("c========")).hasMessageContaining("padding");
+    assertThatThrownBy(() -> Multibase.decode("hPFSX")).hasMessageContaining("alphabet");
     assertThatThrownBy(() -> Multibase.BASE58BTC.decodeRaw("2".repeat(Multibase.MAX_RADIX_TEXT_LENGTH + 1)))
         .hasMessageContaining("at most");
   }

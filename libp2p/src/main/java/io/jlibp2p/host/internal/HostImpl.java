@@ -421,6 +421,21 @@ public final class HostImpl implements Host {
     }
   }
 
+  @Override
+  public Connection connect(Multiaddr address) throws IOException {
+    if (address.peerId().isPresent()) {
+      return connect(PeerInfo.of(address));
+    }
+    ensureOpen();
+    CompletableFuture<ConnectionImpl> unused = new CompletableFuture<>();
+    ConnectionImpl c = dialOne(null, address, System.nanoTime() + limits.dialTimeout().toNanos(), unused);
+    register(c);
+    if (c.isClosed()) {
+      throw new ConnectionClosedException("connection to " + address + " closed right after it opened");
+    }
+    return c;
+  }
+
   private List<Multiaddr> dialable(PeerInfo peer) {
     Set<Multiaddr> all = new LinkedHashSet<>(peer.addresses());
     all.addAll(peerStore.addresses(peer.peerId()));
@@ -509,7 +524,10 @@ public final class HostImpl implements Host {
         }
       }
       Transport t =
-          config.transports().stream().filter(tr -> tr.canDial(a)).findFirst().orElseThrow();
+          config.transports().stream()
+              .filter(tr -> tr.canDial(a))
+              .findFirst()
+              .orElseThrow(() -> new IOException("no transport can dial " + a));
       RawConnection raw;
       try {
         raw = t.dial(a, timeout);

@@ -74,6 +74,7 @@ public final class TlsHandshake {
     this.localPeer = PeerId.fromPublicKey(identity.publicKey());
     this.clock = Objects.requireNonNull(clock, "clock");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
+    EmptyIssuerCertificates.install();
     try {
       this.context = SSLContext.getInstance("TLSv1.3");
       this.context.init(
@@ -184,7 +185,7 @@ public final class TlsHandshake {
   }
 
   /** Our muxers in preference order, then {@value #ALPN}. */
-  static String[] alpnOffer(List<ProtocolId> muxers) {
+  public static String[] alpnOffer(List<ProtocolId> muxers) {
     List<String> offer = new ArrayList<>(muxers.size() + 1);
     muxers.forEach(m -> offer.add(m.value()));
     offer.add(ALPN);
@@ -196,7 +197,7 @@ public final class TlsHandshake {
    * {@value #ALPN}); null, which aborts the handshake, when there is none. A client that offers
    * nothing gets no ALPN answer.
    */
-  static String selectAlpn(List<String> offered, List<ProtocolId> muxers) {
+  public static String selectAlpn(List<String> offered, List<ProtocolId> muxers) {
     if (offered.isEmpty()) {
       return "";
     }

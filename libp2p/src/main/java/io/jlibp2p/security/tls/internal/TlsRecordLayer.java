@@ -97,7 +97,7 @@ public final class TlsRecordLayer {
           case NEED_TASK -> status = runTasks();
           case NEED_WRAP -> status = wrapHandshake();
           case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-            if (unflushed) {
+            if (unflushed || netOut.position() > 0) {
               outLock.lock();
               try {
                 flushNet();

@@ -1,0 +1,48 @@
+package io.jlibp2p.protocol.perf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jlibp2p.core.Connection;
+import io.jlibp2p.core.Host;
+import io.jlibp2p.core.Stream;
+import io.jlibp2p.core.StreamResetException;
+import io.jlibp2p.host.Libp2p;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class PerfTest {
+  @Test
+  void uploadsAndDownloadsWhatWasAsked() throws Exception {
+    try (Host server = Libp2p.builder().listen("/ip4/127.0.0.1/tcp/0").handler(Perf.ID, new Perf()).build();
+        Host client = Libp2p.builder().build()) {
+      // dialed without a peer id, as the perf runner does
+      Connection c = client.connect(server.listenAddresses().getFirst());
+      assertThat(c.remotePeer()).isEqualTo(server.peerId());
+      Perf.Progress progress = new Perf.Progress();
+      try (Stream s = c.newStream(Perf.ID)) {
+        Perf.Result r = Perf.run(s, 3_000_000, 5_000_001, progress);
+        assertThat(r.uploadBytes()).isEqualTo(3_000_000);
+        assertThat(r.downloadBytes()).isEqualTo(5_000_001);
+        assertThat(r.totalNanos()).isGreaterThanOrEqualTo(r.uploadNanos()).isPositive();
+      }
+      assertThat(progress.uploaded.get()).isEqualTo(3_000_000);
+      assertThat(progress.downloaded.get()).isEqualTo(5_000_001);
+    }
+  }
+
+  @Test
+  void serverRefusesAnAbsurdDownloadSize() throws Exception {
+    try (Host server = Libp2p.builder().listen("/ip4/127.0.0.1/tcp/0").handler(Perf.ID, new Perf()).build();
+        Host client = Libp2p.builder().build()) {
+      Connection c = client.connect(server.listenAddresses().getFirst());
+      try (Stream s = c.newStream(Perf.ID)) {
+        s.write(ByteBuffer.allocate(8).putLong(-1).array());
+        s.closeWrite();
+        assertThatThrownBy(() -> s.in().readAllBytes()).isInstanceOf(StreamResetException.class);
+      }
+    }
+  }
+}
