@@ -1,6 +1,6 @@
 // A js-libp2p node driven by the jlibp2p interop tests, one JSON object per line.
 //
-//   node peer.mjs [--transport tcp] [--security noise|tls|plaintext[,..]] [--muxer yamux|mplex[,..]]
+//   node peer.mjs [--transport tcp|quic] [--security noise|tls|plaintext[,..]] [--muxer yamux|mplex[,..]]
 //                 [--listen <multiaddr>|none]... [--key-type ed25519|secp256k1|ecdsa|rsa]
 //
 // stdout carries only JSON lines: events {"event": ...} and replies {"id": .., "ok": ..}.
@@ -11,6 +11,7 @@
 import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { quic } from '@chainsafe/libp2p-quic'
 import { noise } from '@chainsafe/libp2p-noise'
 import { plaintext } from '@libp2p/plaintext'
 import { tls } from '@libp2p/tls'
@@ -75,7 +76,7 @@ function parseArgs (argv) {
       default: throw new Error(`unknown option: ${name}`)
     }
   }
-  if (opts.listen.length === 0) opts.listen.push('/ip4/127.0.0.1/tcp/0')
+  if (opts.listen.length === 0) opts.listen.push(opts.transport === 'quic' ? '/ip4/127.0.0.1/udp/0/quic-v1' : '/ip4/127.0.0.1/tcp/0')
   if (opts.listen.includes('none')) opts.listen = []
   return opts
 }
@@ -83,7 +84,9 @@ function parseArgs (argv) {
 function transports (name) {
   switch (name) {
     case 'tcp': return [tcp()]
-    default: throw new Error(`unsupported transport: ${name} (expected tcp)`)
+    // QUIC is secure and multiplexed by itself: --security and --muxer do not apply to it
+    case 'quic': return [quic()]
+    default: throw new Error(`unsupported transport: ${name} (expected tcp or quic)`)
   }
 }
 

@@ -79,10 +79,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     handshakeTimer.cancel(false);
     QuicChannel ch = (QuicChannel) ctx.channel();
     QuicTls.PeerVerification v = ch.attr(QuicTls.VERIFICATION).get();
-    engine.tls().handshakeDone(ch);
-    TlsCertificates.VerifiedPeer peer = v == null ? null : v.verified;
-    if (peer == null) {
-      fail(new SecurityHandshakeException("QUIC handshake finished without a verified peer certificate"));
+    TlsCertificates.VerifiedPeer peer;
+    try {
+      peer = engine.tls().verifiedPeer(ch, v);
+    } catch (IOException e) {
+      fail(e);
       ch.close();
       return;
     }
