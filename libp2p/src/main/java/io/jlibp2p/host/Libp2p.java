@@ -10,6 +10,7 @@ import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.muxer.mplex.MplexMuxer;
 import io.jlibp2p.muxer.yamux.YamuxMuxer;
 import io.jlibp2p.security.noise.NoiseTransport;
+import io.jlibp2p.security.tls.TlsTransport;
 import io.jlibp2p.spi.SecureMuxedTransport;
 import io.jlibp2p.spi.SecureTransport;
 import io.jlibp2p.spi.StreamMuxer;
@@ -32,7 +33,7 @@ import java.util.function.Function;
  * The one way to build a {@link Host}.
  *
  * <p>Defaults fill only what was not set: a fresh Ed25519 identity; the TCP transport; Noise
- * security; yamux then mplex; {@link HostLimits#DEFAULT}; no listen address (a host that only
+ * then TLS security; yamux then mplex; {@link HostLimits#DEFAULT}; no listen address (a host that only
  * dials). Ping ({@code /ipfs/ping/1.0.0}) and identify ({@code /ipfs/id/1.0.0}, {@code
  * /ipfs/id/push/1.0.0}) are always served. Setting any transport, security or muxer replaces that
  * default list by the ones given, in preference order.
@@ -160,7 +161,7 @@ public final class Libp2p {
       PrivateKey key = identity != null ? identity : PrivateKey.generate(KeyType.ED25519);
       List<Transport> ts = transports.isEmpty() ? List.of(new TcpTransport()) : List.copyOf(transports);
       List<Function<PrivateKey, SecureTransport>> sf =
-          security.isEmpty() ? List.of(NoiseTransport::new) : security;
+          security.isEmpty() ? List.of(NoiseTransport::new, TlsTransport::new) : security;
       List<SecureTransport> sec = sf.stream().map(f -> f.apply(key)).toList();
       List<StreamMuxer> mux =
           muxers.isEmpty() ? List.of(new YamuxMuxer(), new MplexMuxer()) : List.copyOf(muxers);

@@ -24,6 +24,8 @@ import io.jlibp2p.protocol.ping.Ping;
 import io.jlibp2p.record.PeerRecord;
 import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.plaintext.PlaintextTransport;
+import io.jlibp2p.security.tls.TlsTransport;
+import io.jlibp2p.spi.SecureTransport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -57,15 +60,27 @@ class HostTest {
   private Host host(String security, String muxer) throws IOException {
     Libp2p.Builder b = Libp2p.builder().listen("/ip4/127.0.0.1/tcp/0").handler(Echo.ID, new Echo());
     b.handler(HOLD, s -> s.in().readAllBytes());
-    if (security.equals("plaintext")) {
-      b.security(PlaintextTransport::new);
-    } else {
-      b.security(NoiseTransport::new);
-    }
+    b.security(securityFactory(security));
     b.muxer(muxer.equals("mplex") ? new MplexMuxer() : new YamuxMuxer());
     Host h = b.build();
     hosts.add(h);
     return h;
+  }
+
+  private static Function<PrivateKey, SecureTransport> securityFactory(String security) {
+    return switch (security) {
+      case "plaintext" -> PlaintextTransport::new;
+      case "tls" -> TlsTransport::new;
+      default -> NoiseTransport::new;
+    };
+  }
+
+  private static String securityId(String security) {
+    return switch (security) {
+      case "plaintext" -> "/plaintext/2.0.0";
+      case "tls" -> "/tls/1.0.0";
+      default -> "/noise";
+    };
   }
 
   private static PeerInfo info(Host h) {
@@ -84,7 +99,7 @@ class HostTest {
   }
 
   @ParameterizedTest(name = "{0}/{1}")
-  @CsvSource({"noise,yamux", "noise,mplex", "plaintext,yamux", "plaintext,mplex"})
+  @CsvSource({"noise,yamux", "noise,mplex", "tls,yamux", "tls,mplex", "plaintext,yamux", "plaintext,mplex"})
   void connectIdentifyPingEchoResetClose(String security, String muxer) throws Exception {
     Host a = host(security, muxer);
     Host b = host(security, muxer);
@@ -95,7 +110,7 @@ class HostTest {
 
     Connection c = a.connect(info(b));
     assertThat(c.remotePeer()).isEqualTo(b.peerId());
-    assertThat(c.security().value()).isEqualTo(security.equals("noise") ? "/noise" : "/plaintext/2.0.0");
+    assertThat(c.security().value()).isEqualTo(securityId(security));
     assertThat(c.muxer().value()).contains(muxer);
     assertThat(a.connect(info(b))).isSameAs(c);
 
@@ -169,9 +184,9 @@ class HostTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"ED25519", "SECP256K1", "ECDSA", "RSA"})
   void everyKeyTypeAsIdentity(KeyType type) throws Exception {
-    for (String security : List.of("noise", "plaintext")) {
+    for (String security : List.of("noise", "tls", "plaintext")) {
       Libp2p.Builder b = Libp2p.builder().identity(PrivateKey.generate(type)).listen("/ip4/127.0.0.1/tcp/0");
-      b.security(security.equals("noise") ? NoiseTransport::new : PlaintextTransport::new);
+      b.security(securityFactory(security));
       Host server = b.build();
       hosts.add(server);
       Host client = host(security, "yamux");
@@ -181,6 +196,18 @@ class HostTest {
       await(events, HostEvent.Identified.class, e -> e.peer().equals(server.peerId()));
       assertThat(client.peerStore().publicKey(server.peerId()))
           .hasValueSatisfying(k -> assertThat(k.type()).isEqualTo(type));
+      assertThat(Ping.ping(client, server.peerId(), 1)).hasSize(1);
+    }
+  }
+
+  @Test
+  void defaultHostAcceptsNoiseOnlyAndTlsOnlyPeers() throws Exception {
+    Host server = Libp2p.builder().listen("/ip4/127.0.0.1/tcp/0").handler(Echo.ID, new Echo()).build();
+    hosts.add(server);
+    for (String security : List.of("tls", "noise")) {
+      Host client = host(security, "yamux");
+      Connection c = client.connect(info(server));
+      assertThat(c.security().value()).isEqualTo(securityId(security));
       assertThat(Ping.ping(client, server.peerId(), 1)).hasSize(1);
     }
   }

@@ -1,0 +1,358 @@
+package io.jlibp2p.security.tls.internal;
+
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.crypto.PublicKey;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.TBSCertificate;
+import org.bouncycastle.cert.CertException;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+
+/**
+ * The certificates of libp2p TLS (specs tls/tls.md): a self-signed certificate whose libp2p Public
+ * Key Extension carries the host key and the host key's signature of the certificate's
+ * SubjectPublicKeyInfo. Stateless and thread-safe.
+ */
+public final class TlsCertificates {
+  /** The libp2p Public Key Extension, allocated by IANA to libp2p. */
+  public static final String EXTENSION_OID = "1.3.6.1.4.1.53594.1.1";
+
+  /** Prefix of the data the host key signs: this, then the certificate's SubjectPublicKeyInfo. */
+  public static final String SIGNATURE_PREFIX = "libp2p-tls-handshake:";
+
+  /** How long before its creation a certificate is valid, for clock skew (as go-libp2p). */
+  public static final Duration VALID_BEFORE_CREATION = Duration.ofHours(1);
+
+  /** How long after its creation a certificate stays valid (about 100 years, as go-libp2p). */
+  public static final Duration VALIDITY = Duration.ofDays(100 * 365);
+
+  /** Longest DER certificate {@link #verify} accepts. */
+  public static final int MAX_CERTIFICATE_LENGTH = 16 * 1024;
+
+  /** Longest host key signature accepted in the extension (RSA-8192 is 1024 bytes). */
+  public static final int MAX_SIGNATURE_LENGTH = 1024;
+
+  private static final ASN1ObjectIdentifier LIBP2P_EXTENSION = new ASN1ObjectIdentifier(EXTENSION_OID);
+  private static final ASN1ObjectIdentifier EC_PUBLIC_KEY = new ASN1ObjectIdentifier("1.2.840.10045.2.1");
+  private static final String CERT_SIGNATURE_ALGORITHM = "SHA256withECDSA";
+
+  /** Certificate signature algorithms accepted: hashes of at least 256 bits only. */
+  private static final Set<String> SIGNATURE_ALGORITHMS =
+      Set.of(
+          "1.2.840.10045.4.3.2", // ecdsa-with-SHA256
+          "1.2.840.10045.4.3.3", // ecdsa-with-SHA384
+          "1.2.840.10045.4.3.4", // ecdsa-with-SHA512
+          "1.2.840.113549.1.1.11", // sha256WithRSAEncryption
+          "1.2.840.113549.1.1.12", // sha384WithRSAEncryption
+          "1.2.840.113549.1.1.13", // sha512WithRSAEncryption
+          "1.3.101.112", // Ed25519
+          "1.3.101.113"); // Ed448
+
+  /**
+   * Extensions we understand and that do not change how a libp2p certificate is verified, so they
+   * may be critical: key usage, basic constraints, extended key usage, subject alternative name,
+   * subject and authority key identifiers.
+   */
+  private static final Set<ASN1ObjectIdentifier> UNDERSTOOD_EXTENSIONS =
+      Set.of(
+          Extension.keyUsage,
+          Extension.basicConstraints,
+          Extension.extendedKeyUsage,
+          Extension.subjectAlternativeName,
+          Extension.subjectKeyIdentifier,
+          Extension.authorityKeyIdentifier);
+
+  private TlsCertificates() {}
+
+  /** A certificate chain and the private key of its first certificate. */
+  public record Credentials(List<X509Certificate> chain, java.security.PrivateKey key) {
+    public Credentials {
+      chain = List.copyOf(chain);
+      if (chain.isEmpty()) {
+        throw new IllegalArgumentException("chain: empty (expected at least one certificate)");
+      }
+    }
+  }
+
+  /** The host key a valid certificate carries, and the peer id derived from it. */
+  public record VerifiedPeer(PublicKey publicKey, PeerId peerId) {}
+
+  /**
+   * A fresh ECDSA P-256 key and a self-signed certificate for it carrying {@code identity}'s
+   * extension, valid from {@link #VALID_BEFORE_CREATION} before {@code now} for {@link #VALIDITY}.
+   */
+  public static Credentials create(PrivateKey identity, SecureRandom random, Instant now) {
+    KeyPair certKey = generateCertificateKey(random);
+    byte[] spki = certKey.getPublic().getEncoded();
+    Extension extension = signedKeyExtension(identity, spki, false);
+    X509Certificate cert =
+        selfSigned(
+            certKey, now.minus(VALID_BEFORE_CREATION), now.plus(VALIDITY), List.of(extension), random);
+    return new Credentials(List.of(cert), certKey.getPrivate());
+  }
+
+  /** A fresh ECDSA P-256 key pair. */
+  public static KeyPair generateCertificateKey(SecureRandom random) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK lacks ECDSA P-256", e);
+    }
+  }
+
+  /**
+   * The libp2p Public Key Extension: {@code SignedKey ::= SEQUENCE { publicKey OCTET STRING,
+   * signature OCTET STRING }}, the host key in its protobuf encoding and its signature of {@link
+   * #SIGNATURE_PREFIX} followed by {@code subjectPublicKeyInfo} (DER).
+   */
+  public static Extension signedKeyExtension(
+      PrivateKey identity, byte[] subjectPublicKeyInfo, boolean critical) {
+    byte[] signature = identity.sign(signedData(subjectPublicKeyInfo));
+    DERSequence signedKey =
+        new DERSequence(
+            new ASN1Encodable[] {
+              new DEROctetString(identity.publicKey().marshal()), new DEROctetString(signature)
+            });
+    try {
+      return new Extension(LIBP2P_EXTENSION, critical, new DEROctetString(signedKey));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode the libp2p extension", e);
+    }
+  }
+
+  /**
+   * A certificate signed by its own key {@code certKey} (an EC key, signed with SHA-256), with a
+   * random serial number and a subject made of a random serial number (as go-libp2p), carrying
+   * {@code extensions} in order.
+   */
+  public static X509Certificate selfSigned(
+      KeyPair certKey,
+      Instant notBefore,
+      Instant notAfter,
+      List<Extension> extensions,
+      SecureRandom random) {
+    BigInteger serial = new BigInteger(62, random).add(BigInteger.ONE);
+    X500Name subject =
+        new X500NameBuilder(BCStyle.INSTANCE)
+            .addRDN(BCStyle.SERIALNUMBER, new BigInteger(62, random).toString())
+            .build();
+    X509v3CertificateBuilder builder =
+        new X509v3CertificateBuilder(
+            subject,
+            serial,
+            Date.from(notBefore),
+            Date.from(notAfter),
+            subject,
+            SubjectPublicKeyInfo.getInstance(certKey.getPublic().getEncoded()));
+    try {
+      for (Extension e : extensions) {
+        builder.addExtension(e);
+      }
+      ContentSigner signer =
+          new JcaContentSignerBuilder(CERT_SIGNATURE_ALGORITHM)
+              .setSecureRandom(random)
+              .build(certKey.getPrivate());
+      return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+    } catch (OperatorCreationException | CertificateException | IOException e) {
+      throw new IllegalStateException("cannot create a TLS certificate", e);
+    }
+  }
+
+  /**
+   * Verifies a peer's certificate chain (specs tls/tls.md, Peer Authentication): exactly one
+   * certificate, valid at {@code now}, correctly self-signed with a hash of at least 256 bits, EC
+   * keys in the named-curve form, no unique ids, no critical extension we do not understand, and a
+   * libp2p Public Key Extension whose host key signed the certificate's key.
+   *
+   * @throws TlsCertificateException naming the first check that failed
+   */
+  public static VerifiedPeer verify(List<byte[]> chain, Instant now) throws TlsCertificateException {
+    if (chain.size() != 1) {
+      throw new TlsCertificateException(
+          "peer sent " + chain.size() + " certificates (expected: exactly one)");
+    }
+    return verify(chain.getFirst(), now);
+  }
+
+  /** Verifies one DER certificate; see {@link #verify(List, Instant)}. */
+  public static VerifiedPeer verify(byte[] der, Instant now) throws TlsCertificateException {
+    if (der.length > MAX_CERTIFICATE_LENGTH) {
+      throw new TlsCertificateException(
+          "certificate of " + der.length + " bytes (limit: " + MAX_CERTIFICATE_LENGTH + ")");
+    }
+    try {
+      return verifyBounded(der, now);
+    } catch (RuntimeException e) {
+      // BouncyCastle's ASN.1 classes signal some malformed input with unchecked exceptions
+      throw new TlsCertificateException("malformed certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private static VerifiedPeer verifyBounded(byte[] der, Instant now) throws TlsCertificateException {
+    X509CertificateHolder cert;
+    TBSCertificate tbs;
+    try {
+      Certificate parsed = Certificate.getInstance(ASN1Primitive.fromByteArray(der));
+      if (parsed == null) {
+        throw new TlsCertificateException("empty certificate");
+      }
+      cert = new X509CertificateHolder(parsed);
+      tbs = parsed.getTBSCertificate();
+    } catch (IOException | IllegalArgumentException | ClassCastException e) {
+      throw new TlsCertificateException("malformed certificate: " + e.getMessage(), e);
+    }
+    checkValidity(cert, now);
+    if (tbs.getIssuerUniqueId() != null || tbs.getSubjectUniqueId() != null) {
+      throw new TlsCertificateException("certificate carries the deprecated unique id fields");
+    }
+    SubjectPublicKeyInfo spki = cert.getSubjectPublicKeyInfo();
+    checkNamedCurve(spki.getAlgorithm());
+    checkSelfSignature(cert);
+    Extensions extensions = cert.getExtensions();
+    Extension libp2p = extensions == null ? null : extensions.getExtension(LIBP2P_EXTENSION);
+    if (libp2p == null) {
+      throw new TlsCertificateException("certificate lacks the libp2p Public Key Extension");
+    }
+    for (ASN1ObjectIdentifier oid : extensions.getCriticalExtensionOIDs()) {
+      if (!oid.equals(LIBP2P_EXTENSION) && !UNDERSTOOD_EXTENSIONS.contains(oid)) {
+        throw new TlsCertificateException("certificate has an unknown critical extension " + oid);
+      }
+    }
+    byte[] spkiDer;
+    try {
+      spkiDer = spki.getEncoded("DER");
+    } catch (IOException e) {
+      throw new TlsCertificateException("cannot encode the certificate's public key", e);
+    }
+    return verifySignedKey(libp2p.getExtnValue().getOctets(), spkiDer);
+  }
+
+  private static void checkValidity(X509CertificateHolder cert, Instant now)
+      throws TlsCertificateException {
+    Instant notBefore;
+    Instant notAfter;
+    try {
+      notBefore = cert.getNotBefore().toInstant();
+      notAfter = cert.getNotAfter().toInstant();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new TlsCertificateException("certificate has a malformed validity period", e);
+    }
+    if (now.isBefore(notBefore)) {
+      throw new TlsCertificateException("certificate is not valid yet (valid from " + notBefore + ")");
+    }
+    if (now.isAfter(notAfter)) {
+      throw new TlsCertificateException("certificate has expired (valid until " + notAfter + ")");
+    }
+  }
+
+  private static void checkNamedCurve(AlgorithmIdentifier algorithm) throws TlsCertificateException {
+    if (algorithm.getAlgorithm().equals(EC_PUBLIC_KEY)
+        && !(algorithm.getParameters() instanceof ASN1ObjectIdentifier)) {
+      throw new TlsCertificateException(
+          "certificate's EC key does not use the named-curve encoding");
+    }
+  }
+
+  private static void checkSelfSignature(X509CertificateHolder cert) throws TlsCertificateException {
+    String algorithm = cert.getSignatureAlgorithm().getAlgorithm().getId();
+    if (!SIGNATURE_ALGORITHMS.contains(algorithm)) {
+      throw new TlsCertificateException(
+          "certificate signature algorithm " + algorithm + " is not accepted"
+              + " (expected ECDSA, RSA PKCS#1 with SHA-256 or longer, Ed25519 or Ed448)");
+    }
+    boolean valid;
+    try {
+      valid =
+          cert.isSignatureValid(
+              new JcaContentVerifierProviderBuilder().build(cert.getSubjectPublicKeyInfo()));
+    } catch (CertException | OperatorCreationException | RuntimeException e) {
+      throw new TlsCertificateException(
+          "cannot check the certificate's self-signature: " + e.getMessage(), e);
+    }
+    if (!valid) {
+      throw new TlsCertificateException("certificate's self-signature is invalid");
+    }
+  }
+
+  private static VerifiedPeer verifySignedKey(byte[] value, byte[] spkiDer)
+      throws TlsCertificateException {
+    byte[] keyBytes;
+    byte[] signature;
+    try {
+      ASN1Sequence seq = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(value));
+      if (seq.size() != 2) {
+        throw new TlsCertificateException(
+            "libp2p extension has " + seq.size() + " fields (expected: publicKey, signature)");
+      }
+      keyBytes = ASN1OctetString.getInstance(seq.getObjectAt(0)).getOctets();
+      signature = ASN1OctetString.getInstance(seq.getObjectAt(1)).getOctets();
+    } catch (IOException | IllegalArgumentException | ClassCastException e) {
+      throw new TlsCertificateException("malformed libp2p extension: " + e.getMessage(), e);
+    }
+    if (signature.length > MAX_SIGNATURE_LENGTH) {
+      throw new TlsCertificateException(
+          "libp2p extension signature of "
+              + signature.length
+              + " bytes (limit: "
+              + MAX_SIGNATURE_LENGTH
+              + ")");
+    }
+    PublicKey hostKey;
+    try {
+      hostKey = PublicKey.unmarshal(keyBytes);
+    } catch (IllegalArgumentException e) {
+      throw new TlsCertificateException(
+          "libp2p extension carries a bad host key: " + e.getMessage(), e);
+    }
+    if (!hostKey.verify(signedData(spkiDer), signature)) {
+      throw new TlsCertificateException(
+          "libp2p extension signature is invalid: the host key did not sign this certificate's key");
+    }
+    return new VerifiedPeer(hostKey, PeerId.fromPublicKey(hostKey));
+  }
+
+  private static byte[] signedData(byte[] spki) {
+    byte[] prefix = SIGNATURE_PREFIX.getBytes(StandardCharsets.US_ASCII);
+    byte[] data = new byte[prefix.length + spki.length];
+    System.arraycopy(prefix, 0, data, 0, prefix.length);
+    System.arraycopy(spki, 0, data, prefix.length, spki.length);
+    return data;
+  }
+}
