@@ -1,6 +1,6 @@
 // A js-libp2p node driven by the jlibp2p interop tests, one JSON object per line.
 //
-//   node peer.mjs [--transport tcp] [--security noise|plaintext[,..]] [--muxer yamux|mplex[,..]]
+//   node peer.mjs [--transport tcp] [--security noise|tls|plaintext[,..]] [--muxer yamux|mplex[,..]]
 //                 [--listen <multiaddr>|none]... [--key-type ed25519|secp256k1|ecdsa|rsa]
 //
 // stdout carries only JSON lines: events {"event": ...} and replies {"id": .., "ok": ..}.
@@ -13,6 +13,7 @@ import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { plaintext } from '@libp2p/plaintext'
+import { tls } from '@libp2p/tls'
 import { yamux } from '@libp2p/yamux'
 import { mplex } from '@libp2p/mplex'
 import { identify } from '@libp2p/identify'
@@ -91,7 +92,8 @@ function securities (names) {
     switch (name) {
       case 'noise': return noise()
       case 'plaintext': return plaintext()
-      default: throw new Error(`unsupported security: ${name} (expected noise or plaintext)`)
+      case 'tls': return tls()
+      default: throw new Error(`unsupported security: ${name} (expected noise, tls or plaintext)`)
     }
   })
 }

@@ -5,6 +5,7 @@ import io.jlibp2p.muxer.mplex.MplexMuxer;
 import io.jlibp2p.muxer.yamux.YamuxMuxer;
 import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.plaintext.PlaintextTransport;
+import io.jlibp2p.security.tls.TlsTransport;
 import io.jlibp2p.transport.tcp.TcpTransport;
 
 /** Host configurations named the way the libp2p test-plans name them. */
@@ -22,8 +23,9 @@ final class Stacks {
     }
     switch (security) {
       case "noise" -> b.security(NoiseTransport::new);
+      case "tls" -> b.security(TlsTransport::new);
       case "plaintext" -> b.security(PlaintextTransport::new);
-      default -> throw new IllegalArgumentException("security: " + security + " (expected: noise, plaintext)");
+      default -> throw new IllegalArgumentException("security: " + security + " (expected: noise, tls, plaintext)");
     }
     switch (muxer) {
       case "yamux" -> b.muxer(new YamuxMuxer());

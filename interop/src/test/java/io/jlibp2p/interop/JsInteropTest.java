@@ -22,6 +22,7 @@ import io.jlibp2p.protocol.echo.Echo;
 import io.jlibp2p.protocol.ping.Ping;
 import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.plaintext.PlaintextTransport;
+import io.jlibp2p.security.tls.TlsTransport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,9 +73,23 @@ class JsInteropTest {
                 holdEnded.add("error " + e);
               }
             });
-    b.security(security.equals("noise") ? NoiseTransport::new : PlaintextTransport::new);
+    switch (security) {
+      case "noise" -> b.security(NoiseTransport::new);
+      case "tls" -> b.security(TlsTransport::new);
+      case "plaintext" -> b.security(PlaintextTransport::new);
+      case "default" -> { } // the host's default list
+      default -> throw new IllegalArgumentException("security: " + security);
+    }
     b.muxer(muxer.equals("yamux") ? new YamuxMuxer() : new MplexMuxer());
     return b.build();
+  }
+
+  private static String securityId(String security) {
+    return switch (security) {
+      case "noise" -> "/noise";
+      case "tls" -> "/tls/1.0.0";
+      default -> "/plaintext/2.0.0";
+    };
   }
 
   private static String fullAddress(Host h) {
@@ -85,6 +100,8 @@ class JsInteropTest {
   @CsvSource({
     "noise, yamux, true", "noise, yamux, false",
     "noise, mplex, true", "noise, mplex, false",
+    "tls, yamux, true", "tls, yamux, false",
+    "tls, mplex, true", "tls, mplex, false",
     "plaintext, yamux, true", "plaintext, yamux, false",
     "plaintext, mplex, true", "plaintext, mplex, false"
   })
@@ -98,7 +115,7 @@ class JsInteropTest {
 
       Connection conn = connect(host, js, events, javaDials);
       assertThat(conn.remotePeer()).isEqualTo(jsId);
-      assertThat(conn.security().value()).isEqualTo(security.equals("noise") ? "/noise" : "/plaintext/2.0.0");
+      assertThat(conn.security().value()).isEqualTo(securityId(security));
       assertThat(conn.muxer().value()).isEqualTo(muxer.equals("yamux") ? "/yamux/1.0.0" : "/mplex/6.7.0");
 
       // identify, both ways
@@ -154,6 +171,25 @@ class JsInteropTest {
       js.call("close-connection", Map.of("peer", javaId), WAIT);
       await(events, HostEvent.Disconnected.class, e -> e.connection().remotePeer().equals(jsId));
       assertThat(host.connections(jsId)).isEmpty();
+    }
+  }
+
+  /** A js peer that offers only TLS reaches a host with the default security list, both ways. */
+  @ParameterizedTest(name = "js offers only TLS, jlibp2p dials: {0}")
+  @CsvSource({"true", "false"})
+  void tlsOnlyJsPeerAndDefaultHost(boolean javaDials) throws Exception {
+    try (JsPeer js = JsPeer.start(JsPeer.options().security("tls"));
+        Host host = javaHost("default", "yamux", PrivateKey.generate(KeyType.ED25519))) {
+      BlockingQueue<HostEvent> events = new LinkedBlockingQueue<>();
+      host.subscribe(events::add);
+      PeerId jsId = PeerId.parse(js.peerId());
+      String javaId = host.peerId().toString();
+      Connection conn = connect(host, js, events, javaDials);
+      assertThat(conn.security().value()).isEqualTo("/tls/1.0.0");
+      assertThat(conn.muxer().value()).isEqualTo("/yamux/1.0.0");
+      assertThat(Ping.ping(host, jsId, 1)).hasSize(1);
+      assertThat(js.call("ping", Map.of("peer", javaId), WAIT).path("rttMs").asDouble(-1)).isGreaterThanOrEqualTo(0);
+      echo(host, jsId, 1024, 1);
     }
   }
 
