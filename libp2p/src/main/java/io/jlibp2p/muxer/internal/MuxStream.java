@@ -352,6 +352,23 @@ public abstract class MuxStream implements MuxedStream {
   }
 
   /**
+   * Reader thread: the remote stopped reading (QUIC STOP_SENDING) but may still send: writing fails
+   * as a reset, reading goes on.
+   */
+  protected final void remoteStoppedReading() {
+    lock.lock();
+    try {
+      if (writeFailure == null && !writeClosed) {
+        writeFailure = Failure.RESET_REMOTE;
+      }
+      writable.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    finishIfDone();
+  }
+
+  /**
    * The connection is gone: blocked and future calls fail with a {@link ConnectionClosedException}
    * carrying {@code cause}, except that data the remote finished sending stays readable.
    */

@@ -1,0 +1,340 @@
+package io.jlibp2p.transport.quic.internal;
+
+import io.jlibp2p.core.ConnectionClosedException;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.spi.SecureMuxedConnection;
+import io.jlibp2p.spi.SecureMuxedListener;
+import io.jlibp2p.transport.quic.QuicConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.Quic;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicCodecBuilder;
+import io.netty.handler.codec.quic.QuicConnectionAddress;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The machinery behind {@code QuicTransport}: the event loop threads, the UDP sockets (one per
+ * listen address, plus one shared ephemeral socket per IP family for dials when no listening socket
+ * fits), the TLS contexts, dialing and listening. Thread-safe.
+ */
+public final class QuicEngine implements AutoCloseable {
+  /** Largest UDP payload we send or accept (Ethernet MTU less IPv6 and UDP headers). */
+  static final int MAX_UDP_PAYLOAD = 1452;
+
+  /** Receive buffer of each UDP read: larger than any datagram we accept. */
+  static final int DATAGRAM_BUFFER = 2048;
+
+  /** Kernel socket buffers asked for (the kernel may grant less). */
+  static final int SOCKET_BUFFER = 4 * 1024 * 1024;
+
+  /** Received QUIC datagrams (keep-alives) queued per connection. */
+  static final int DATAGRAM_QUEUE = 16;
+
+  private static final AttributeKey<QuicEndpoint> ENDPOINT =
+      AttributeKey.valueOf(QuicEngine.class, "endpoint");
+  private static final AtomicInteger ENGINES = new AtomicInteger();
+
+  private final QuicConfig config;
+  private final PeerId localPeer;
+  private final QuicTls tls;
+  private final SecureRandom random;
+  private final EventLoopGroup group;
+  private final List<QuicListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<QuicEndpoint> endpoints = new CopyOnWriteArrayList<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private QuicEndpoint dial4; // guarded by lock
+  private QuicEndpoint dial6; // guarded by lock
+  private volatile boolean closed;
+
+  public QuicEngine(PrivateKey identity, QuicConfig config, SecureRandom random, InstantSource clock) {
+    Quic.ensureAvailability();
+    this.config = config;
+    this.localPeer = PeerId.fromPublicKey(identity.publicKey());
+    this.random = random;
+    this.tls = new QuicTls(identity, random, clock);
+    int n = ENGINES.incrementAndGet();
+    AtomicInteger threads = new AtomicInteger();
+    ThreadFactory tf =
+        r -> Thread.ofPlatform().daemon().name("jlibp2p-quic-" + n + "-" + threads.incrementAndGet()).unstarted(r);
+    this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), tf, NioIoHandler.newFactory());
+  }
+
+  QuicConfig config() {
+    return config;
+  }
+
+  PeerId localPeer() {
+    return localPeer;
+  }
+
+  QuicTls tls() {
+    return tls;
+  }
+
+  // ---- listening ----
+
+  public SecureMuxedListener listen(InetSocketAddress bind) throws IOException {
+    ensureOpen();
+    QuicEndpoint ep = open(bind, true);
+    QuicListener l = new QuicListener(this, ep, config.acceptBacklog());
+    ep.listener(l);
+    listeners.add(l);
+    if (closed) {
+      l.close();
+      ensureOpen();
+    }
+    return l;
+  }
+
+  void listenerClosed(QuicListener l) {
+    listeners.remove(l);
+  }
+
+  // ---- dialing ----
+
+  public SecureMuxedConnection dial(InetSocketAddress remote, PeerId expected, Duration timeout)
+      throws IOException {
+    ensureOpen();
+    QuicEndpoint ep = endpointFor(remote.getAddress());
+    byte[] scid = new byte[QuicEndpoint.CONNECTION_ID_LENGTH];
+    random.nextBytes(scid);
+    ep.addClientId(scid);
+    CompletableFuture<QuicMuxedConnection> result = new CompletableFuture<>();
+    ConnectionHandler handler = new ConnectionHandler(this, ep, false, result);
+    QuicTls.PeerVerification verification = new QuicTls.PeerVerification(expected);
+    Future<QuicChannel> connect =
+        QuicChannel.newBootstrap(ep.channel)
+            .attr(QuicTls.VERIFICATION, verification)
+            .handler(handler)
+            .streamHandler(new StreamInit(null, true))
+            .localConnectionAddress(new QuicConnectionAddress(scid))
+            .remoteAddress(remote)
+            .connect();
+    connect.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            ep.removeClientId(scid);
+            handler.fail(handler.handshakeFailure(verification, f.cause()));
+          } else {
+            ((QuicChannel) f.getNow()).closeFuture().addListener(c -> ep.removeClientId(scid));
+          }
+        });
+    long nanos = Math.min(timeout.toNanos(), config.handshakeTimeout().toNanos());
+    try {
+      return result.get(Math.max(nanos, 1), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      result.completeExceptionally(e);
+      closeAbandoned(connect, result);
+      throw new IOException("QUIC handshake with " + remote + " timed out after " + Duration.ofNanos(nanos));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeAbandoned(connect, result);
+      throw new InterruptedIOException("interrupted while dialing " + remote);
+    } catch (ExecutionException e) {
+      closeAbandoned(connect, result);
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("QUIC dial to " + remote + " failed: " + c, c);
+    }
+  }
+
+  private static void closeAbandoned(
+      Future<QuicChannel> connect, CompletableFuture<QuicMuxedConnection> result) {
+    connect.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            ((QuicChannel) f.getNow()).close();
+          }
+        });
+    if (result.state() == java.util.concurrent.Future.State.SUCCESS) {
+      result.resultNow().close();
+    }
+  }
+
+  /**
+   * A listening socket of the remote's IP family that can reach it (port reuse: the remote sees
+   * our listening port), else the shared ephemeral socket of that family.
+   */
+  private QuicEndpoint endpointFor(InetAddress remote) throws IOException {
+    boolean v6 = remote instanceof Inet6Address;
+    for (QuicListener l : listeners) {
+      QuicEndpoint ep = l.endpoint();
+      InetAddress ip = ep.localAddress.getAddress();
+      if ((ip instanceof Inet6Address) != v6 || !ep.isOpen()) {
+        continue;
+      }
+      if (ip.isAnyLocalAddress() || ip.isLoopbackAddress() == remote.isLoopbackAddress()) {
+        return ep;
+      }
+    }
+    lock.lock();
+    try {
+      ensureOpen();
+      QuicEndpoint ep = v6 ? dial6 : dial4;
+      if (ep == null || !ep.isOpen()) {
+        InetAddress any = InetAddress.getByName(v6 ? "::" : "0.0.0.0");
+        ep = open(new InetSocketAddress(any, 0), false);
+        if (v6) {
+          dial6 = ep;
+        } else {
+          dial4 = ep;
+        }
+      }
+      return ep;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- sockets ----
+
+  private QuicEndpoint open(InetSocketAddress bind, boolean listening) throws IOException {
+    Set<ByteBuffer> clientIds = QuicEndpoint.newClientIdSet();
+    QuicEndpoint.Router router = new QuicEndpoint.Router(clientIds, listening);
+    ChannelHandler server = listening ? serverCodec() : null;
+    ChannelHandler client = clientCodec();
+    SocketProtocolFamily family =
+        bind.getAddress() instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channelFactory(() -> new NioDatagramChannel(family))
+            .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+            .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_BUFFER))
+            .handler(
+                new ChannelInitializer<DatagramChannel>() {
+                  @Override
+                  protected void initChannel(DatagramChannel ch) {
+                    ChannelPipeline p = ch.pipeline();
+                    p.addLast(router);
+                    if (server != null) {
+                      p.addLast(server);
+                    }
+                    p.addLast(new QuicEndpoint.ClientEntry(router));
+                    p.addLast(client);
+                  }
+                });
+    ChannelFuture f = b.bind(bind).awaitUninterruptibly();
+    if (!f.isSuccess()) {
+      Throwable c = f.cause();
+      throw new IOException("cannot bind UDP " + bind + ": " + c.getMessage(), c);
+    }
+    Channel ch = f.channel();
+    QuicEndpoint ep = new QuicEndpoint(ch, listening, clientIds);
+    ch.attr(ENDPOINT).set(ep);
+    endpoints.add(ep);
+    ch.closeFuture().addListener(x -> endpoints.remove(ep));
+    return ep;
+  }
+
+  private <B extends QuicCodecBuilder<B>> B common(B b) {
+    b.maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .initialMaxData(config.connectionReceiveWindow())
+        .initialMaxStreamDataBidirectionalLocal(config.streamReceiveWindow())
+        .initialMaxStreamDataBidirectionalRemote(config.streamReceiveWindow())
+        .initialMaxStreamDataUnidirectional(0)
+        .initialMaxStreamsBidirectional(config.maxStreams())
+        .initialMaxStreamsUnidirectional(0)
+        .activeMigration(false)
+        .maxSendUdpPayloadSize(MAX_UDP_PAYLOAD)
+        .maxRecvUdpPayloadSize(MAX_UDP_PAYLOAD)
+        .localConnectionIdLength(QuicEndpoint.CONNECTION_ID_LENGTH);
+    if (!config.keepAliveInterval().isZero()) {
+      b.datagram(DATAGRAM_QUEUE, DATAGRAM_QUEUE);
+    }
+    return b;
+  }
+
+  private ChannelHandler serverCodec() {
+    StreamInit inboundStreams = new StreamInit(null, true);
+    return common(new QuicServerCodecBuilder())
+        .sslEngineProvider(tls::serverEngine)
+        .handler(
+            new ChannelInitializer<QuicChannel>() {
+              @Override
+              protected void initChannel(QuicChannel ch) {
+                QuicEndpoint ep = ch.parent().attr(ENDPOINT).get();
+                ch.pipeline().addLast(new ConnectionHandler(QuicEngine.this, ep, true, null));
+              }
+            })
+        .streamHandler(inboundStreams)
+        .build();
+  }
+
+  private ChannelHandler clientCodec() {
+    return common(new QuicClientCodecBuilder()).sslEngineProvider(tls::clientEngine).build();
+  }
+
+  // ---- lifecycle ----
+
+  private void ensureOpen() throws ConnectionClosedException {
+    if (closed) {
+      throw new ConnectionClosedException("QUIC transport is closed");
+    }
+  }
+
+  /** Live UDP sockets, for tests. */
+  int openSockets() {
+    return endpoints.size();
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      lock.unlock();
+    }
+    for (QuicListener l : new ArrayList<>(listeners)) {
+      l.close();
+    }
+    for (QuicEndpoint ep : new ArrayList<>(endpoints)) {
+      ep.channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+}
