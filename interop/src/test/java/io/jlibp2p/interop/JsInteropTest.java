@@ -25,6 +25,7 @@ import io.jlibp2p.security.plaintext.PlaintextTransport;
 import io.jlibp2p.security.tls.TlsTransport;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.transport.websocket.WebSocketTransport;
+import io.jlibp2p.transport.websocket.internal.SelfSignedCertificate;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,7 +94,9 @@ class JsInteropTest {
     }
     b.muxer(muxer.equals("yamux") ? new YamuxMuxer() : new MplexMuxer());
     if (transport.equals("wss")) {
-      b.transport(new TcpTransport()).transport(new WebSocketTransport(WssCertificate.serverConfig()));
+      SelfSignedCertificate cert = SelfSignedCertificate.create("localhost", "127.0.0.1");
+      b.transport(new TcpTransport()).transport(new WebSocketTransport(
+          WebSocketTransport.Config.DEFAULT.withServerKeyStore(cert.keyStore(), cert.password())));
     }
     return b.build();
   }

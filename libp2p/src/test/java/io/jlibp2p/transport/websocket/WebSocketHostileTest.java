@@ -226,15 +226,21 @@ class WebSocketHostileTest {
     }
   }
 
+  /** A raw socket that sent the RFC's sample request and checked the answer. */
+  private static Socket upgradedRawClient(TransportListener l) throws IOException {
+    Socket s = connect(l);
+    s.getOutputStream().write(GOOD_REQUEST.getBytes(StandardCharsets.ISO_8859_1));
+    String head = readHead(s.getInputStream());
+    assertThat(head).startsWith("HTTP/1.1 101 ");
+    assertThat(header(head, "Sec-WebSocket-Accept")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="); // RFC 6455 section 1.3
+    return s;
+  }
+
   @Test
   void serverReadingAnUnmaskedFrameSendsACloseAndCloses() throws Exception {
     TransportListener l = transport.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"));
     Future<RawConnection> accepted = threads.submit(l::accept);
-    try (Socket s = connect(l)) {
-      s.getOutputStream().write(GOOD_REQUEST.getBytes(StandardCharsets.ISO_8859_1));
-      String head = readHead(s.getInputStream());
-      assertThat(head).startsWith("HTTP/1.1 101 ");
-      assertThat(header(head, "Sec-WebSocket-Accept")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="); // RFC 6455 section 1.3
+    try (Socket s = upgradedRawClient(l)) {
       s.getOutputStream().write(new byte[] {(byte) 0x82, 1, 7}); // clients must mask
       RawConnection a = accepted.get(10, TimeUnit.SECONDS);
       assertThatThrownBy(() -> a.in().read())
@@ -250,9 +256,7 @@ class WebSocketHostileTest {
   void serverAnswersAFragmentedMaskedStream() throws Exception {
     TransportListener l = transport.listen(Multiaddr.parse("/ip4/127.0.0.1/tcp/0/ws"));
     Future<RawConnection> accepted = threads.submit(l::accept);
-    try (Socket s = connect(l)) {
-      s.getOutputStream().write(GOOD_REQUEST.getBytes(StandardCharsets.ISO_8859_1));
-      assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 101 ");
+    try (Socket s = upgradedRawClient(l)) {
       // "ab" in a binary frame without FIN, a ping, then "c" in a final continuation frame; zero key
       s.getOutputStream().write(new byte[] {0x02, (byte) 0x82, 0, 0, 0, 0, 'a', 'b',
           (byte) 0x89, (byte) 0x80, 0, 0, 0, 0, (byte) 0x80, (byte) 0x81, 0, 0, 0, 0, 'c'});
