@@ -93,19 +93,27 @@ public final class WsFrames {
    * @param maskKey the key's four bytes in wire order, big-endian
    */
   public static void mask(byte[] b, int off, int len, int maskKey, long position) {
+    maskCopy(b, off, b, off, len, maskKey, position);
+  }
+
+  /**
+   * Copies {@code src[srcOff, srcOff + len)} to {@code dst[dstOff ..]} masked, in one pass; {@code
+   * position} is the frame position of the first byte, as in {@link #mask}. The ranges may be the
+   * same but must not otherwise overlap.
+   */
+  public static void maskCopy(byte[] src, int srcOff, byte[] dst, int dstOff, int len, int maskKey, long position) {
     // key byte j (wire order) must hit payload byte at frame position p with p % 4 == j
     int shift = (int) (position & 3);
     int k = Integer.rotateLeft(maskKey, 8 * shift); // now the key starting with byte `shift`
-    int i = off;
-    int end = off + len;
     // little-endian long whose lowest byte is the first key byte, repeated
     int le = Integer.reverseBytes(k);
     long m = (le & 0xFFFFFFFFL) | ((long) le << 32);
-    for (; i + 8 <= end; i += 8) {
-      LONGS.set(b, i, (long) LONGS.get(b, i) ^ m);
+    int i = 0;
+    for (; i + 8 <= len; i += 8) {
+      LONGS.set(dst, dstOff + i, (long) LONGS.get(src, srcOff + i) ^ m);
     }
-    for (int j = 0; i < end; i++, j++) {
-      b[i] ^= (byte) (k >>> (24 - 8 * (j & 3)));
+    for (int j = 0; i < len; i++, j++) {
+      dst[dstOff + i] = (byte) (src[srcOff + i] ^ (k >>> (24 - 8 * (j & 3))));
     }
   }
 }

@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
 /**
  * The sending side of a WebSocket: written bytes are buffered and sent as one binary frame (FIN
  * set) on {@link #flush()} or when the buffer of {@code frameSize} bytes is full. A client masks
- * its frames in place in that buffer; nothing is allocated per frame.
+ * bytes as it copies them into that buffer (one pass); nothing is allocated per frame.
  *
  * <p>One writing thread calls {@code write}/{@code flush}. Control frames (pong, close) may be sent
  * from any thread: the socket writes are serialized by a lock that is never waited for by the
@@ -30,6 +30,8 @@ public final class WsOutput extends OutputStream {
   private final byte[] frame;
   private final int frameSize;
   private int count;
+  /** The masking key of the frame being filled (client only), chosen when it starts. */
+  private int key;
 
   private final ReentrantLock sendLock = new ReentrantLock();
   /** Guarded by sendLock. */
@@ -63,6 +65,12 @@ public final class WsOutput extends OutputStream {
   @Override
   public void write(int b) throws IOException {
     open();
+    if (masked) {
+      if (count == 0) {
+        key = random.nextInt();
+      }
+      b ^= key >>> (24 - 8 * (count & 3));
+    }
     frame[WsFrames.MAX_HEADER_LENGTH + count++] = (byte) b;
     if (count == frameSize) {
       sendFrame();
@@ -75,7 +83,14 @@ public final class WsOutput extends OutputStream {
     open();
     while (len > 0) {
       int n = Math.min(len, frameSize - count);
-      System.arraycopy(b, off, frame, WsFrames.MAX_HEADER_LENGTH + count, n);
+      if (masked) {
+        if (count == 0) {
+          key = random.nextInt();
+        }
+        WsFrames.maskCopy(b, off, frame, WsFrames.MAX_HEADER_LENGTH + count, n, key, count);
+      } else {
+        System.arraycopy(b, off, frame, WsFrames.MAX_HEADER_LENGTH + count, n);
+      }
       count += n;
       off += n;
       len -= n;
@@ -112,11 +127,6 @@ public final class WsOutput extends OutputStream {
   private void sendFrame() throws IOException {
     int len = count;
     count = 0;
-    int key = 0;
-    if (masked) {
-      key = random.nextInt();
-      WsFrames.mask(frame, WsFrames.MAX_HEADER_LENGTH, len, key, 0);
-    }
     int h = WsFrames.headerLength(len, masked);
     int start = WsFrames.MAX_HEADER_LENGTH - h;
     WsFrames.writeHeader(frame, start, true, WsFrames.OP_BINARY, len, masked, key);
@@ -163,11 +173,11 @@ public final class WsOutput extends OutputStream {
 
   /** Guarded by sendLock. */
   private void sendControl(int opcode, byte[] payload, int len) throws IOException {
-    int key = masked ? random.nextInt() : 0;
-    int h = WsFrames.writeHeader(control, 0, true, opcode, len, masked, key);
+    int controlKey = masked ? random.nextInt() : 0;
+    int h = WsFrames.writeHeader(control, 0, true, opcode, len, masked, controlKey);
     System.arraycopy(payload, 0, control, h, len);
     if (masked) {
-      WsFrames.mask(control, h, len, key, 0);
+      WsFrames.mask(control, h, len, controlKey, 0);
     }
     sink.write(control, 0, h + len);
     sink.flush();

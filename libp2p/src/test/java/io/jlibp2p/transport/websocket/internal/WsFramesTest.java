@@ -101,6 +101,17 @@ class WsFramesTest {
   }
 
   @Property
+  void maskCopyIsCopyThenMask(
+      @ForAll @Size(max = 100) byte[] data, @ForAll int key, @ForAll @IntRange(max = 1000) int position,
+      @ForAll @IntRange(max = 9) int offset) {
+    byte[] copied = new byte[offset + data.length];
+    WsFrames.maskCopy(data, 0, copied, offset, data.length, key, position);
+    byte[] expected = data.clone();
+    WsFrames.mask(expected, 0, expected.length, key, position);
+    assertThat(Arrays.copyOfRange(copied, offset, copied.length)).isEqualTo(expected);
+  }
+
+  @Property
   void headerLengthMatchesWhatIsWritten(@ForAll @IntRange(max = Integer.MAX_VALUE) int length, @ForAll boolean masked) {
     byte[] h = new byte[WsFrames.MAX_HEADER_LENGTH];
     assertThat(WsFrames.writeHeader(h, 0, true, WsFrames.OP_BINARY, length, masked, 0))
