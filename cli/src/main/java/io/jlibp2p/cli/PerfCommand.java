@@ -32,7 +32,7 @@ final class PerfCommand implements Callable<Integer> {
   @Option(names = "--transport", defaultValue = "tcp", description = "tcp (default), ws or quic-v1 when the address is IP:PORT.")
   String transport;
 
-  @Option(names = "--security", defaultValue = "noise", description = "noise (default) or plaintext.")
+  @Option(names = "--security", defaultValue = "noise", description = "noise (default), tls or plaintext.")
   String security;
 
   @Option(names = "--muxer", defaultValue = "yamux", description = "yamux (default) or mplex.")
