@@ -1,6 +1,6 @@
 // A js-libp2p node driven by the jlibp2p interop tests, one JSON object per line.
 //
-//   node peer.mjs [--transport tcp] [--security noise|tls|plaintext[,..]] [--muxer yamux|mplex[,..]]
+//   node peer.mjs [--transport tcp|ws] [--security noise|tls|plaintext[,..]] [--muxer yamux|mplex[,..]]
 //                 [--listen <multiaddr>|none]... [--key-type ed25519|secp256k1|ecdsa|rsa]
 //
 // stdout carries only JSON lines: events {"event": ...} and replies {"id": .., "ok": ..}.
@@ -11,6 +11,7 @@
 import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
 import { plaintext } from '@libp2p/plaintext'
 import { tls } from '@libp2p/tls'
@@ -75,7 +76,7 @@ function parseArgs (argv) {
       default: throw new Error(`unknown option: ${name}`)
     }
   }
-  if (opts.listen.length === 0) opts.listen.push('/ip4/127.0.0.1/tcp/0')
+  if (opts.listen.length === 0) opts.listen.push(opts.transport === 'ws' ? '/ip4/127.0.0.1/tcp/0/ws' : '/ip4/127.0.0.1/tcp/0')
   if (opts.listen.includes('none')) opts.listen = []
   return opts
 }
@@ -83,7 +84,9 @@ function parseArgs (argv) {
 function transports (name) {
   switch (name) {
     case 'tcp': return [tcp()]
-    default: throw new Error(`unsupported transport: ${name} (expected tcp)`)
+    // dials /ws and /tls/ws (wss) addresses, listens on /ws
+    case 'ws': return [webSockets()]
+    default: throw new Error(`unsupported transport: ${name} (expected tcp or ws)`)
   }
 }
 
@@ -300,6 +303,8 @@ class Peer {
     const node = this.node
     switch (cmd) {
       case 'dial': {
+        // test certificates are self-signed: accept any wss server certificate from now on
+        if (args.tlsInsecure === true) process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
         const conn = await node.dial(multiaddr(requireString(args, 'addr')), { signal })
         return connectionInfo(conn)
       }

@@ -67,6 +67,26 @@ class CliTest {
   }
 
   @Test
+  void nodeListensOnWebSocketAndPingDialsIt() throws Exception {
+    Process node =
+        jlibp2p("node", "--listen", "/ip4/127.0.0.1/tcp/0/ws", "--key", dir.resolve("ws.key").toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+      String peerId = r.readLine().substring("peer id: ".length());
+      String listening = r.readLine();
+      assertThat(listening).startsWith("listening: /ip4/127.0.0.1/tcp/").endsWith("/ws/p2p/" + peerId);
+      List<String> ping = run(jlibp2p("ping", listening.substring("listening: ".length()), "--count", "2"), 0);
+      assertThat(ping).filteredOn(l -> l.startsWith("ping ")).hasSize(2)
+          .allSatisfy(l -> assertThat(l).matches("ping \\d: /ip4/127\\.0\\.0\\.1/tcp/\\d+/ws rtt=\\d+\\.\\d{3} ms"));
+    } finally {
+      node.destroy();
+      assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
   void perfClientAgainstPerfServer() throws Exception {
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {

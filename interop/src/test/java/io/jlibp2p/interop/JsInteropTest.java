@@ -23,6 +23,8 @@ import io.jlibp2p.protocol.ping.Ping;
 import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.plaintext.PlaintextTransport;
 import io.jlibp2p.security.tls.TlsTransport;
+import io.jlibp2p.transport.tcp.TcpTransport;
+import io.jlibp2p.transport.websocket.WebSocketTransport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,8 +44,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * jlibp2p against real js-libp2p peers over TCP, in both directions, for every security and muxer
- * both support: connect, identify both ways, ping, a 10 MiB echo round trip, 30 concurrent
+ * jlibp2p against real js-libp2p peers over TCP and WebSocket (ws in both directions, wss dialed
+ * by js), in both directions, for every security and muxer both support: connect, identify both ways, ping, a 10 MiB echo round trip, 30 concurrent
  * streams, resets and connection close seen by both sides.
  */
 @Timeout(180)
@@ -57,10 +59,19 @@ class JsInteropTest {
   private final BlockingQueue<String> holdEnded = new LinkedBlockingQueue<>();
 
   private Host javaHost(String security, String muxer, PrivateKey key) throws IOException {
+    return javaHost("tcp", security, muxer, key);
+  }
+
+  /** A host listening on {@code transport}: tcp, ws or wss (a self-signed certificate). */
+  private Host javaHost(String transport, String security, String muxer, PrivateKey key) throws IOException {
     Libp2p.Builder b =
         Libp2p.builder()
             .identity(key)
-            .listen("/ip4/127.0.0.1/tcp/0")
+            .listen(switch (transport) {
+              case "ws" -> "/ip4/127.0.0.1/tcp/0/ws";
+              case "wss" -> "/ip4/127.0.0.1/tcp/0/tls/ws";
+              default -> "/ip4/127.0.0.1/tcp/0";
+            })
             .handler(Echo.ID, new Echo())
             .handler(RESET, s -> { s.in().read(new byte[64]); s.reset(); })
             .handler(HOLD, s -> {
@@ -81,6 +92,9 @@ class JsInteropTest {
       default -> throw new IllegalArgumentException("security: " + security);
     }
     b.muxer(muxer.equals("yamux") ? new YamuxMuxer() : new MplexMuxer());
+    if (transport.equals("wss")) {
+      b.transport(new TcpTransport()).transport(new WebSocketTransport(WssCertificate.serverConfig()));
+    }
     return b.build();
   }
 
@@ -106,8 +120,26 @@ class JsInteropTest {
     "plaintext, mplex, true", "plaintext, mplex, false"
   })
   void fullScenario(String security, String muxer, boolean javaDials) throws Exception {
-    try (JsPeer js = JsPeer.start(JsPeer.options().security(security).muxer(muxer));
-        Host host = javaHost(security, muxer, PrivateKey.generate(KeyType.ED25519))) {
+    scenario("tcp", security, muxer, javaDials);
+  }
+
+  /** The same over WebSocket; js dials wss (js-libp2p listens on plain ws only). */
+  @ParameterizedTest(name = "{0}/{1}/{2}, jlibp2p dials: {3}")
+  @CsvSource({
+    "ws, noise, yamux, true", "ws, noise, yamux, false",
+    "ws, noise, mplex, true", "ws, noise, mplex, false",
+    "ws, tls, yamux, true", "ws, tls, yamux, false",
+    "ws, tls, mplex, true", "ws, tls, mplex, false",
+    "wss, noise, yamux, false", "wss, tls, mplex, false"
+  })
+  void fullScenarioOverWebSocket(String transport, String security, String muxer, boolean javaDials) throws Exception {
+    scenario(transport, security, muxer, javaDials);
+  }
+
+  private void scenario(String transport, String security, String muxer, boolean javaDials) throws Exception {
+    String jsTransport = transport.equals("tcp") ? "tcp" : "ws";
+    try (JsPeer js = JsPeer.start(JsPeer.options().transport(jsTransport).security(security).muxer(muxer));
+        Host host = javaHost(transport, security, muxer, PrivateKey.generate(KeyType.ED25519))) {
       BlockingQueue<HostEvent> events = new LinkedBlockingQueue<>();
       host.subscribe(events::add);
       PeerId jsId = PeerId.parse(js.peerId());
@@ -243,7 +275,9 @@ class JsInteropTest {
     if (javaDials) {
       return host.connect(PeerInfo.parse(js.addrs().getFirst()));
     }
-    JsonNode dial = js.call("dial", Map.of("addr", fullAddress(host)), WAIT);
+    String addr = fullAddress(host);
+    // the wss listener's certificate is self-signed
+    JsonNode dial = js.call("dial", Map.of("addr", addr, "tlsInsecure", addr.contains("/tls/ws")), WAIT);
     assertThat(dial.path("peer").asText()).isEqualTo(host.peerId().toString());
     return await(events, HostEvent.Connected.class, e -> e.connection().remotePeer().equals(jsId)).connection();
   }
