@@ -67,23 +67,19 @@ class CliTest {
   }
 
   @Test
-  void nodeListensOnQuicAndPingDialsIt() throws Exception {
-    Path key = dir.resolve("quic.key");
+  void nodeListensOnWebSocketAndPingDialsIt() throws Exception {
     Process node =
-        jlibp2p("node", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--listen", "/ip4/127.0.0.1/tcp/0",
-                "--key", key.toString())
+        jlibp2p("node", "--listen", "/ip4/127.0.0.1/tcp/0/ws", "--key", dir.resolve("ws.key").toString())
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     try {
       BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
       String peerId = r.readLine().substring("peer id: ".length());
-      List<String> listening = List.of(r.readLine(), r.readLine());
-      assertThat(listening).anySatisfy(l -> assertThat(l).startsWith("listening: /ip4/127.0.0.1/tcp/"));
-      String quic = listening.stream().filter(l -> l.contains("/udp/")).findFirst().orElseThrow();
-      assertThat(quic).startsWith("listening: /ip4/127.0.0.1/udp/").endsWith("/quic-v1/p2p/" + peerId);
-      List<String> ping = run(jlibp2p("ping", quic.substring("listening: ".length()), "--count", "2"), 0);
+      String listening = r.readLine();
+      assertThat(listening).startsWith("listening: /ip4/127.0.0.1/tcp/").endsWith("/ws/p2p/" + peerId);
+      List<String> ping = run(jlibp2p("ping", listening.substring("listening: ".length()), "--count", "2"), 0);
       assertThat(ping).filteredOn(l -> l.startsWith("ping ")).hasSize(2)
-          .allSatisfy(l -> assertThat(l).matches("ping \\d: /ip4/127\\.0\\.0\\.1/udp/\\d+/quic-v1 rtt=\\d+\\.\\d{3} ms"));
+          .allSatisfy(l -> assertThat(l).matches("ping \\d: /ip4/127\\.0\\.0\\.1/tcp/\\d+/ws rtt=\\d+\\.\\d{3} ms"));
     } finally {
       node.destroy();
       assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -111,6 +107,30 @@ class CliTest {
     } finally {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void nodeListensOnQuicAndPingDialsIt() throws Exception {
+    Path key = dir.resolve("quic.key");
+    Process node =
+        jlibp2p("node", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--key", key.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+      String peerId = r.readLine().substring("peer id: ".length());
+      List<String> listening = List.of(r.readLine(), r.readLine());
+      assertThat(listening).anySatisfy(l -> assertThat(l).startsWith("listening: /ip4/127.0.0.1/tcp/"));
+      String quic = listening.stream().filter(l -> l.contains("/udp/")).findFirst().orElseThrow();
+      assertThat(quic).startsWith("listening: /ip4/127.0.0.1/udp/").endsWith("/quic-v1/p2p/" + peerId);
+      List<String> ping = run(jlibp2p("ping", quic.substring("listening: ".length()), "--count", "2"), 0);
+      assertThat(ping).filteredOn(l -> l.startsWith("ping ")).hasSize(2)
+          .allSatisfy(l -> assertThat(l).matches("ping \\d: /ip4/127\\.0\\.0\\.1/udp/\\d+/quic-v1 rtt=\\d+\\.\\d{3} ms"));
+    } finally {
+      node.destroy();
+      assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
   }
 

@@ -24,6 +24,9 @@ import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.plaintext.PlaintextTransport;
 import io.jlibp2p.security.tls.TlsTransport;
 import io.jlibp2p.transport.quic.QuicTransport;
+import io.jlibp2p.transport.tcp.TcpTransport;
+import io.jlibp2p.transport.websocket.WebSocketTransport;
+import io.jlibp2p.transport.websocket.internal.SelfSignedCertificate;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,8 +46,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * jlibp2p against real js-libp2p peers over TCP (every security and muxer both support) and
- * QUIC-v1, in both directions: connect, identify both ways, ping, a 10 MiB echo round trip, 30 concurrent
+ * jlibp2p against real js-libp2p peers over TCP, WebSocket (ws in both directions, wss dialed
+ * by js) and QUIC-v1, in both directions, for every security and muxer both support: connect, identify both ways, ping, a 10 MiB echo round trip, 30 concurrent
  * streams, resets and connection close seen by both sides.
  */
 @Timeout(180)
@@ -58,10 +61,20 @@ class JsInteropTest {
   private final BlockingQueue<String> holdEnded = new LinkedBlockingQueue<>();
 
   private Host javaHost(String security, String muxer, PrivateKey key) throws IOException {
+    return javaHost("tcp", security, muxer, key);
+  }
+
+  /** A host listening on {@code transport}: tcp, ws, wss (a self-signed certificate) or quic. */
+  private Host javaHost(String transport, String security, String muxer, PrivateKey key) throws IOException {
     Libp2p.Builder b =
         Libp2p.builder()
             .identity(key)
-            .listen(security.equals("quic") ? "/ip4/127.0.0.1/udp/0/quic-v1" : "/ip4/127.0.0.1/tcp/0")
+            .listen(switch (transport) {
+              case "ws" -> "/ip4/127.0.0.1/tcp/0/ws";
+              case "wss" -> "/ip4/127.0.0.1/tcp/0/tls/ws";
+              case "quic" -> "/ip4/127.0.0.1/udp/0/quic-v1";
+              default -> "/ip4/127.0.0.1/tcp/0";
+            })
             .handler(Echo.ID, new Echo())
             .handler(RESET, s -> { s.in().read(new byte[64]); s.reset(); })
             .handler(HOLD, s -> {
@@ -83,6 +96,11 @@ class JsInteropTest {
       default -> throw new IllegalArgumentException("security: " + security);
     }
     b.muxer(muxer.equals("yamux") ? new YamuxMuxer() : new MplexMuxer());
+    if (transport.equals("wss")) {
+      SelfSignedCertificate cert = SelfSignedCertificate.create("localhost", "127.0.0.1");
+      b.transport(new TcpTransport()).transport(new WebSocketTransport(
+          WebSocketTransport.Config.DEFAULT.withServerKeyStore(cert.keyStore(), cert.password())));
+    }
     return b.build();
   }
 
@@ -94,16 +112,6 @@ class JsInteropTest {
     };
   }
 
-  /**
-   * How js reports a stream we reset. {@code @chainsafe/libp2p-quic} 2.1.1 ends its read loop
-   * quietly on any native read error (RESET_STREAM included) and reports the end of the stream, so
-   * over QUIC js reads our reset as "eof"; the reset itself is on the wire (jlibp2p peers see it
-   * as a reset, see the libp2p-quic tests).
-   */
-  private static String ourResetSeenByJs(String security) {
-    return security.equals("quic") ? "eof" : "reset";
-  }
-
   private static String muxerId(String muxer) {
     return switch (muxer) {
       case "yamux" -> "/yamux/1.0.0";
@@ -112,11 +120,14 @@ class JsInteropTest {
     };
   }
 
-  /** The js peer for a security/muxer pair; "quic" for both means the QUIC transport. */
-  private static JsPeer.Options jsOptions(String security, String muxer) {
-    return security.equals("quic")
-        ? JsPeer.options().transport("quic")
-        : JsPeer.options().security(security).muxer(muxer);
+  /**
+   * How js reports a stream we reset. {@code @chainsafe/libp2p-quic} 2.1.1 ends its read loop
+   * quietly on any native read error (RESET_STREAM included) and reports the end of the stream, so
+   * over QUIC js reads our reset as "eof"; the reset itself is on the wire (jlibp2p peers see it
+   * as a reset, see the libp2p-quic tests).
+   */
+  private static String ourResetSeenByJs(String transport) {
+    return transport.equals("quic") ? "eof" : "reset";
   }
 
   private static String fullAddress(Host h) {
@@ -130,12 +141,39 @@ class JsInteropTest {
     "tls, yamux, true", "tls, yamux, false",
     "tls, mplex, true", "tls, mplex, false",
     "plaintext, yamux, true", "plaintext, yamux, false",
-    "plaintext, mplex, true", "plaintext, mplex, false",
-    "quic, quic, true", "quic, quic, false"
+    "plaintext, mplex, true", "plaintext, mplex, false"
   })
   void fullScenario(String security, String muxer, boolean javaDials) throws Exception {
-    try (JsPeer js = JsPeer.start(jsOptions(security, muxer));
-        Host host = javaHost(security, muxer, PrivateKey.generate(KeyType.ED25519))) {
+    scenario("tcp", security, muxer, javaDials);
+  }
+
+  /** The same over QUIC-v1 ({@code @chainsafe/libp2p-quic} on the js side), both directions. */
+  @ParameterizedTest(name = "quic-v1, jlibp2p dials: {0}")
+  @CsvSource({"true", "false"})
+  void fullScenarioOverQuic(boolean javaDials) throws Exception {
+    scenario("quic", "quic", "quic", javaDials);
+  }
+
+  /** The same over WebSocket; js dials wss (js-libp2p listens on plain ws only). */
+  @ParameterizedTest(name = "{0}/{1}/{2}, jlibp2p dials: {3}")
+  @CsvSource({
+    "ws, noise, yamux, true", "ws, noise, yamux, false",
+    "ws, noise, mplex, true", "ws, noise, mplex, false",
+    "ws, tls, yamux, true", "ws, tls, yamux, false",
+    "ws, tls, mplex, true", "ws, tls, mplex, false",
+    "wss, noise, yamux, false", "wss, tls, mplex, false"
+  })
+  void fullScenarioOverWebSocket(String transport, String security, String muxer, boolean javaDials) throws Exception {
+    scenario(transport, security, muxer, javaDials);
+  }
+
+  private void scenario(String transport, String security, String muxer, boolean javaDials) throws Exception {
+    String jsTransport = transport.equals("tcp") ? "tcp" : "ws";
+    JsPeer.Options jsOptions = transport.equals("quic")
+        ? JsPeer.options().transport("quic") // QUIC brings its own security and muxer
+        : JsPeer.options().transport(jsTransport).security(security).muxer(muxer);
+    try (JsPeer js = JsPeer.start(jsOptions);
+        Host host = javaHost(transport, security, muxer, PrivateKey.generate(KeyType.ED25519))) {
       BlockingQueue<HostEvent> events = new LinkedBlockingQueue<>();
       host.subscribe(events::add);
       PeerId jsId = PeerId.parse(js.peerId());
@@ -177,14 +215,14 @@ class JsInteropTest {
         s.write(new byte[] {1, 2, 3});
         assertThatThrownBy(() -> s.in().readAllBytes()).isInstanceOf(StreamResetException.class);
       }
-      assertThat(js.call("reset-test", Map.of("peer", javaId), WAIT).path("how").asText()).isEqualTo(ourResetSeenByJs(security));
+      assertThat(js.call("reset-test", Map.of("peer", javaId), WAIT).path("how").asText()).isEqualTo(ourResetSeenByJs(transport));
       long mark = js.eventCount();
       Stream held = host.newStream(jsId, HOLD);
       held.write(new byte[] {1, 2, 3, 4});
       awaitHoldStarted(js, mark);
       held.reset();
       JsonNode ended = js.awaitEvent(e -> "hold-ended".equals(e.path("event").asText()), WAIT, mark);
-      assertThat(ended.path("how").asText()).isEqualTo(ourResetSeenByJs(security));
+      assertThat(ended.path("how").asText()).isEqualTo(ourResetSeenByJs(transport));
       JsonNode hold = js.call("open-hold", Map.of("peer", javaId), WAIT);
       js.call("reset-stream", Map.of("handle", hold.path("handle").asLong()), WAIT);
       assertThat(holdEnded.poll(30, TimeUnit.SECONDS)).isEqualTo("reset");
@@ -271,7 +309,9 @@ class JsInteropTest {
     if (javaDials) {
       return host.connect(PeerInfo.parse(js.addrs().getFirst()));
     }
-    JsonNode dial = js.call("dial", Map.of("addr", fullAddress(host)), WAIT);
+    String addr = fullAddress(host);
+    // the wss listener's certificate is self-signed
+    JsonNode dial = js.call("dial", Map.of("addr", addr, "tlsInsecure", addr.contains("/tls/ws")), WAIT);
     assertThat(dial.path("peer").asText()).isEqualTo(host.peerId().toString());
     return await(events, HostEvent.Connected.class, e -> e.connection().remotePeer().equals(jsId)).connection();
   }

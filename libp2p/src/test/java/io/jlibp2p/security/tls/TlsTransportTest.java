@@ -1,6 +1,7 @@
 package io.jlibp2p.security.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.jlibp2p.security.testing.SecureChannels.failure;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jlibp2p.core.PeerIdMismatchException;
@@ -10,6 +11,7 @@ import io.jlibp2p.core.SecurityHandshakeException;
 import io.jlibp2p.crypto.KeyType;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.security.testing.SecureChannels;
 import io.jlibp2p.security.testing.SocketPair;
 import io.jlibp2p.security.tls.internal.EmptyIssuerCertificates;
 import io.jlibp2p.security.tls.internal.TlsCertificates;
@@ -73,16 +75,6 @@ class TlsTransportTest {
     return executor.submit(task);
   }
 
-  static Throwable failure(Future<?> f) throws InterruptedException {
-    try {
-      f.get(20, TimeUnit.SECONDS);
-      throw new AssertionError("expected a failure");
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("hung", e);
-    }
-  }
 
   @ParameterizedTest
   @EnumSource(KeyType.class)
@@ -116,26 +108,8 @@ class TlsTransportTest {
     }
   }
 
-  /** Sends {@code size} random bytes through a, in chunks of assorted sizes, and reads them from b. */
   void exchange(SecureConnection a, SecureConnection b, int size) throws Exception {
-    byte[] data = new byte[size];
-    new Random(size).nextBytes(data);
-    Future<byte[]> received = async(() -> b.in().readNBytes(size));
-    OutputStream out = a.out();
-    int pos = 0;
-    int chunk = 1;
-    while (pos < size) {
-      int n = Math.min(chunk, size - pos);
-      if (n == 1) {
-        out.write(data[pos]);
-      } else {
-        out.write(data, pos, n);
-      }
-      pos += n;
-      chunk = chunk * 7 + 3;
-    }
-    out.flush();
-    assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(data);
+    SecureChannels.exchange(executor, a, b, size);
   }
 
   @Test

@@ -1,0 +1,346 @@
+package io.jlibp2p.bench;
+
+import io.jlibp2p.core.Connection;
+import io.jlibp2p.core.Host;
+import io.jlibp2p.core.Stream;
+import io.jlibp2p.host.HostLimits;
+import io.jlibp2p.host.Libp2p;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.protocol.perf.Perf;
+import io.jlibp2p.protocol.ping.Ping;
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One side of a jlibp2p measurement, in its own JVM: the harness drives it over standard input,
+ * one command a line, and reads one reply a line on standard output ({@code ok {json}} or {@code
+ * error message}). Diagnostics go to standard error. It exits when its input ends.
+ *
+ * <p>Commands:
+ *
+ * <ul>
+ *   <li>{@code listen COMBINATION}: a host serving {@code /perf/1.0.0}; replies {@code addr}
+ *   <li>{@code run COMBINATION ADDR key=value...}: the client measurements (see {@link
+ *       ClientPlan}); replies what it measured
+ *   <li>{@code host COMBINATION}: a client host for {@code open}
+ *   <li>{@code open ADDR N CONCURRENCY}: opens N more connections and keeps them; replies {@code
+ *       open}, {@code failed}, {@code seconds}
+ *   <li>{@code check CONCURRENCY}: a ping on every kept connection; replies {@code working}
+ *   <li>{@code mem}: heap and direct memory in use after garbage collection, and the host's
+ *       connections
+ *   <li>{@code stop}: closes the host
+ * </ul>
+ */
+public final class BenchAgent {
+  /** Limits high enough for the harness's connection counts. */
+  static final HostLimits LIMITS =
+      new HostLimits(
+          java.time.Duration.ofSeconds(60),
+          java.time.Duration.ofSeconds(60),
+          java.time.Duration.ofSeconds(30),
+          20_000,
+          1024,
+          1024,
+          4096);
+
+  private Host host;
+  private final List<Connection> kept = new ArrayList<>();
+
+  public static void main(String[] args) throws IOException {
+    new BenchAgent().serve();
+  }
+
+  private void serve() throws IOException {
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    System.setOut(System.err); // only replies on the real standard output
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    try {
+      while ((line = in.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        String reply;
+        try {
+          reply = "ok " + Json.object(execute(line.trim().split("\\s+")));
+        } catch (Exception | OutOfMemoryError e) {
+          e.printStackTrace();
+          reply = "error " + (e.getMessage() == null ? e.toString() : e.toString().replace('\n', ' '));
+        }
+        out.println(reply);
+      }
+    } finally {
+      stop();
+    }
+  }
+
+  private Map<String, Object> execute(String[] cmd) throws Exception {
+    Map<String, Object> r = new LinkedHashMap<>();
+    switch (cmd[0]) {
+      case "listen" -> {
+        stop();
+        Combination c = Combination.named(cmd[1]);
+        Libp2p.Builder b = Libp2p.builder().limits(LIMITS).listen(c.listen()).handler(Perf.ID, new Perf());
+        c.configure().accept(b);
+        host = b.build();
+        r.put("addr", host.listenAddresses().getFirst() + "/p2p/" + host.peerId());
+      }
+      case "host" -> {
+        stop();
+        host = clientHost(Combination.named(cmd[1]));
+      }
+      case "run" -> {
+        stop();
+        host = clientHost(Combination.named(cmd[1]));
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 3; i < cmd.length; i++) {
+          String[] kv = cmd[i].split("=", 2);
+          opts.put(kv[0], kv[1]);
+        }
+        r.putAll(run(host, Multiaddr.parse(cmd[2]), ClientPlan.of(opts)));
+      }
+      case "open" -> r.putAll(open(Multiaddr.parse(cmd[1]), Integer.parseInt(cmd[2]), Integer.parseInt(cmd[3])));
+      case "check" -> r.put("working", check(Integer.parseInt(cmd[1])));
+      case "mem" -> r.putAll(memory());
+      case "stop" -> stop();
+      default -> throw new IllegalArgumentException("command: " + cmd[0]);
+    }
+    return r;
+  }
+
+  private static Host clientHost(Combination c) throws IOException {
+    Libp2p.Builder b = Libp2p.builder().limits(LIMITS);
+    c.configure().accept(b);
+    return b.build();
+  }
+
+  private void stop() {
+    kept.forEach(Connection::close);
+    kept.clear();
+    if (host != null) {
+      host.close();
+      host = null;
+    }
+  }
+
+  /**
+   * What a client measures, in this order; zero skips a step.
+   *
+   * @param warmup bytes up and then down before measuring
+   * @param upload bytes of the upload run
+   * @param download bytes of the download run
+   * @param pings pings on one stream
+   * @param streams streams opened and finished on one connection
+   * @param setup fresh connections timed from dial to the first ping's reply
+   * @param connections connections dialed and closed
+   * @param concurrency streams or dials in flight at once
+   */
+  public record ClientPlan(
+      long warmup, long upload, long download, int pings, int streams, int setup, int connections,
+      int concurrency) {
+    static ClientPlan of(Map<String, String> o) {
+      return new ClientPlan(
+          Long.parseLong(o.getOrDefault("warmup", "0")),
+          Long.parseLong(o.getOrDefault("upload", "0")),
+          Long.parseLong(o.getOrDefault("download", "0")),
+          Integer.parseInt(o.getOrDefault("pings", "0")),
+          Integer.parseInt(o.getOrDefault("streams", "0")),
+          Integer.parseInt(o.getOrDefault("setup", "0")),
+          Integer.parseInt(o.getOrDefault("connections", "0")),
+          Integer.parseInt(o.getOrDefault("concurrency", "8")));
+    }
+
+    /** The {@code key=value} words of the {@code run} command. */
+    String words() {
+      return "warmup=" + warmup + " upload=" + upload + " download=" + download + " pings=" + pings
+          + " streams=" + streams + " setup=" + setup + " connections=" + connections
+          + " concurrency=" + concurrency;
+    }
+  }
+
+  static Map<String, Object> run(Host host, Multiaddr addr, ClientPlan p) throws Exception {
+    Map<String, Object> r = new LinkedHashMap<>();
+    Multiaddr bare = bare(addr);
+    Connection c = host.connect(addr);
+    if (p.warmup > 0) {
+      perf(c, p.warmup, 0);
+      perf(c, 0, p.warmup);
+    }
+    if (p.upload > 0) {
+      r.put("uploadBytes", p.upload);
+      r.put("uploadSeconds", perf(c, p.upload, 0).totalNanos() / 1e9);
+    }
+    if (p.download > 0) {
+      r.put("downloadBytes", p.download);
+      r.put("downloadSeconds", perf(c, 0, p.download).totalNanos() / 1e9);
+    }
+    if (p.pings > 0) {
+      r.put("pingMedianMs", median(pings(c, p.pings)) / 1e6);
+    }
+    if (p.streams > 0) {
+      double s = pool(p.streams, p.concurrency, () -> perf(c, 0, 0));
+      r.put("streams", p.streams);
+      r.put("streamsPerSecond", p.streams / s);
+    }
+    c.close();
+    if (p.setup > 0) {
+      long[] times = new long[p.setup];
+      for (int i = 0; i < p.setup; i++) {
+        long start = System.nanoTime();
+        Connection x = host.connect(bare);
+        pings(x, 1);
+        times[i] = System.nanoTime() - start;
+        x.close();
+      }
+      r.put("setupMedianMs", median(times) / 1e6);
+    }
+    if (p.connections > 0) {
+      double s = pool(p.connections, p.concurrency, () -> host.connect(bare).close());
+      r.put("connections", p.connections);
+      r.put("connectionsPerSecond", p.connections / s);
+    }
+    return r;
+  }
+
+  /** The address without {@code /p2p/...}: every connect to it dials a fresh connection. */
+  static Multiaddr bare(Multiaddr addr) {
+    return Multiaddr.parse(addr.toString().replaceFirst("/p2p/[^/]+$", ""));
+  }
+
+  private static Perf.Result perf(Connection c, long up, long down) throws IOException {
+    try (Stream s = c.newStream(Perf.ID)) {
+      return Perf.run(s, up, down, new Perf.Progress());
+    }
+  }
+
+  /** n pings on one new ping stream; the round-trip times in nanoseconds. */
+  static long[] pings(Connection c, int n) throws IOException {
+    SplittableRandom random = new SplittableRandom();
+    byte[] sent = new byte[Ping.PAYLOAD_SIZE];
+    byte[] back = new byte[Ping.PAYLOAD_SIZE];
+    long[] rtts = new long[n];
+    try (Stream s = c.newStream(Ping.ID)) {
+      for (int i = 0; i < n; i++) {
+        random.nextBytes(sent);
+        long start = System.nanoTime();
+        s.write(sent);
+        if (!s.readFully(back)) {
+          throw new EOFException("ping stream ended");
+        }
+        rtts[i] = System.nanoTime() - start;
+        if (!Arrays.equals(sent, back)) {
+          throw new IOException("ping: a different payload came back");
+        }
+      }
+      s.closeWrite();
+    }
+    return rtts;
+  }
+
+  static double median(long[] values) {
+    long[] s = values.clone();
+    Arrays.sort(s);
+    int m = s.length / 2;
+    return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2.0;
+  }
+
+  interface Task {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code count} tasks, {@code concurrency} at a time; the elapsed seconds. */
+  static double pool(int count, int concurrency, Task task) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    long start = System.nanoTime();
+    try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int w = 0; w < Math.min(concurrency, count); w++) {
+        workers.add(ex.submit(() -> {
+          while (next.getAndIncrement() < count) {
+            task.run();
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : workers) {
+        f.get();
+      }
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private Map<String, Object> open(Multiaddr addr, int n, int concurrency) throws Exception {
+    if (host == null) {
+      throw new IllegalStateException("open: no host (send host COMBINATION first)");
+    }
+    Multiaddr fresh = bare(addr);
+    ConcurrentLinkedQueue<Connection> opened = new ConcurrentLinkedQueue<>();
+    AtomicInteger failed = new AtomicInteger();
+    double s = pool(n, concurrency, () -> {
+      try {
+        opened.add(host.connect(fresh));
+      } catch (IOException e) {
+        if (failed.getAndIncrement() == 0) {
+          e.printStackTrace();
+        }
+      }
+    });
+    kept.addAll(opened);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("open", kept.size());
+    r.put("failed", failed.get());
+    r.put("seconds", s);
+    return r;
+  }
+
+  private int check(int concurrency) throws Exception {
+    List<Connection> all = List.copyOf(kept);
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger working = new AtomicInteger();
+    pool(all.size(), concurrency, () -> {
+      Connection c = all.get(next.getAndIncrement());
+      try {
+        pings(c, 1);
+        working.incrementAndGet();
+      } catch (IOException e) {
+        // counted as not working
+      }
+    });
+    return working.get();
+  }
+
+  private Map<String, Object> memory() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("heap", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    long direct = 0;
+    for (BufferPoolMXBean b : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+      if (b.getName().equals("direct")) {
+        direct = b.getMemoryUsed();
+      }
+    }
+    r.put("direct", direct);
+    r.put("connections", host == null ? 0 : host.connections().size());
+    return r;
+  }
+}

@@ -1,0 +1,116 @@
+package io.jlibp2p.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/** What the machine can do at most, measured in the harness's own JVM. */
+final class Ceilings {
+  /** Frame size of the cipher measurements (Noise frames are at most 64 KiB). */
+  static final int FRAME = 64 * 1024;
+
+  /** Write size of the raw socket measurement. */
+  static final int SOCKET_WRITE = 1024 * 1024;
+
+  private Ceilings() {}
+
+  /**
+   * One TCP connection on loopback, a platform thread each side, 1 MiB writes: bytes per second,
+   * timed from the first write to the reader's end of stream.
+   */
+  static double rawSocket(long warmup, long bytes) throws IOException {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      socketRun(server, warmup);
+      return bytes / socketRun(server, bytes);
+    }
+  }
+
+  private static double socketRun(ServerSocket server, long bytes) throws IOException {
+    CompletableFuture<Long> reader = new CompletableFuture<>();
+    Thread.ofPlatform().start(() -> {
+      try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
+        byte[] buf = new byte[SOCKET_WRITE];
+        long total = 0;
+        int r;
+        while ((r = in.read(buf)) >= 0) {
+          total += r;
+        }
+        reader.complete(total);
+      } catch (IOException | RuntimeException e) {
+        reader.completeExceptionally(e);
+      }
+    });
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+      byte[] buf = new byte[SOCKET_WRITE];
+      long start = System.nanoTime();
+      OutputStream out = s.getOutputStream();
+      for (long left = bytes; left > 0; left -= SOCKET_WRITE) {
+        out.write(buf, 0, (int) Math.min(left, SOCKET_WRITE));
+      }
+      s.shutdownOutput();
+      long got = reader.join();
+      if (got != bytes) {
+        throw new IOException("raw socket: " + got + " bytes arrived (expected " + bytes + ")");
+      }
+      return (System.nanoTime() - start) / 1e9;
+    }
+  }
+
+  /** One core encrypting 64 KiB frames with ChaCha20-Poly1305, a fresh nonce each: bytes/s. */
+  static double chacha20Poly1305(Duration warmup, Duration time) throws GeneralSecurityException {
+    return cipher("ChaCha20-Poly1305", warmup, time);
+  }
+
+  /** One core encrypting 64 KiB frames with AES-256-GCM, a fresh nonce each: bytes/s. */
+  static double aes256Gcm(Duration warmup, Duration time) throws GeneralSecurityException {
+    return cipher("AES/GCM/NoPadding", warmup, time);
+  }
+
+  private static double cipher(String name, Duration warmup, Duration time) throws GeneralSecurityException {
+    Cipher c = Cipher.getInstance(name);
+    SecretKeySpec key = new SecretKeySpec(new byte[32], name.startsWith("AES") ? "AES" : "ChaCha20");
+    byte[] in = new byte[FRAME];
+    byte[] out = new byte[FRAME + 16];
+    byte[] nonce = new byte[12];
+    long[] counter = {0};
+    encryptFor(c, key, in, out, nonce, counter, warmup.toNanos());
+    long start = System.nanoTime();
+    long frames = encryptFor(c, key, in, out, nonce, counter, time.toNanos());
+    return frames * (double) FRAME / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static long encryptFor(Cipher c, SecretKeySpec key, byte[] in, byte[] out, byte[] nonce, long[] counter, long nanos)
+      throws GeneralSecurityException {
+    long end = System.nanoTime() + nanos;
+    long frames = 0;
+    boolean aes = c.getAlgorithm().startsWith("AES");
+    while (System.nanoTime() < end) {
+      for (int k = 0; k < 16; k++) {
+        long n = counter[0]++;
+        for (int b = 0; b < 8; b++) {
+          nonce[4 + b] = (byte) (n >>> (8 * b));
+        }
+        if (aes) {
+          c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+        } else {
+          c.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
+        }
+        c.doFinal(in, 0, in.length, out, 0);
+        frames++;
+      }
+    }
+    return frames;
+  }
+}

