@@ -1,6 +1,6 @@
 // A js-libp2p node driven by the jlibp2p interop tests, one JSON object per line.
 //
-//   node peer.mjs [--transport tcp] [--security noise|plaintext[,..]] [--muxer yamux|mplex[,..]]
+//   node peer.mjs [--transport tcp|ws|quic] [--security noise|tls|plaintext[,..]] [--muxer yamux|mplex[,..]]
 //                 [--listen <multiaddr>|none]... [--key-type ed25519|secp256k1|ecdsa|rsa]
 //
 // stdout carries only JSON lines: events {"event": ...} and replies {"id": .., "ok": ..}.
@@ -11,8 +11,11 @@
 import { createInterface } from 'node:readline'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
+import { quic } from '@chainsafe/libp2p-quic'
+import { webSockets } from '@libp2p/websockets'
 import { noise } from '@chainsafe/libp2p-noise'
 import { plaintext } from '@libp2p/plaintext'
+import { tls } from '@libp2p/tls'
 import { yamux } from '@libp2p/yamux'
 import { mplex } from '@libp2p/mplex'
 import { identify } from '@libp2p/identify'
@@ -74,15 +77,21 @@ function parseArgs (argv) {
       default: throw new Error(`unknown option: ${name}`)
     }
   }
-  if (opts.listen.length === 0) opts.listen.push('/ip4/127.0.0.1/tcp/0')
+  if (opts.listen.length === 0) opts.listen.push(DEFAULT_LISTEN[opts.transport] ?? '/ip4/127.0.0.1/tcp/0')
   if (opts.listen.includes('none')) opts.listen = []
   return opts
 }
 
+const DEFAULT_LISTEN = { ws: '/ip4/127.0.0.1/tcp/0/ws', quic: '/ip4/127.0.0.1/udp/0/quic-v1' }
+
 function transports (name) {
   switch (name) {
     case 'tcp': return [tcp()]
-    default: throw new Error(`unsupported transport: ${name} (expected tcp)`)
+    // dials /ws and /tls/ws (wss) addresses, listens on /ws
+    case 'ws': return [webSockets()]
+    // QUIC is secure and multiplexed by itself: --security and --muxer do not apply to it
+    case 'quic': return [quic()]
+    default: throw new Error(`unsupported transport: ${name} (expected tcp, ws or quic)`)
   }
 }
 
@@ -91,7 +100,8 @@ function securities (names) {
     switch (name) {
       case 'noise': return noise()
       case 'plaintext': return plaintext()
-      default: throw new Error(`unsupported security: ${name} (expected noise or plaintext)`)
+      case 'tls': return tls()
+      default: throw new Error(`unsupported security: ${name} (expected noise, tls or plaintext)`)
     }
   })
 }
@@ -298,6 +308,8 @@ class Peer {
     const node = this.node
     switch (cmd) {
       case 'dial': {
+        // test certificates are self-signed: accept any wss server certificate from now on
+        if (args.tlsInsecure === true) process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'
         const conn = await node.dial(multiaddr(requireString(args, 'addr')), { signal })
         return connectionInfo(conn)
       }

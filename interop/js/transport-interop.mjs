@@ -8,6 +8,9 @@ import net from 'node:net'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
+import { tls } from '@libp2p/tls'
+import { webSockets } from '@libp2p/websockets'
+import { quic } from '@chainsafe/libp2p-quic'
 import { yamux } from '@libp2p/yamux'
 import { mplex } from '@libp2p/mplex'
 import { identify } from '@libp2p/identify'
@@ -91,9 +94,12 @@ function stack (transport, security, muxer, ip) {
   let transports, listen
   switch (transport) {
     case 'tcp': transports = [tcp()]; listen = `/${proto}/${ip}/tcp/0`; break
+    case 'ws': transports = [webSockets()]; listen = `/${proto}/${ip}/tcp/0/ws`; break
+    // QUIC is secure and multiplexed by itself
+    case 'quic-v1': return { transports: [quic()], listen: `/${proto}/${ip}/udp/0/quic-v1`, connectionEncrypters: [], streamMuxers: [] }
     default: throw new Error(`unsupported transport: ${transport}`)
   }
-  const encrypters = { noise: () => noise() }
+  const encrypters = { noise: () => noise(), tls: () => tls() }
   const muxers = { yamux: () => yamux(), mplex: () => mplex({ disconnectThreshold: 100_000 }) }
   if (encrypters[security] == null) throw new Error(`unsupported security: ${security}`)
   if (muxers[muxer] == null) throw new Error(`unsupported muxer: ${muxer}`)

@@ -4,6 +4,7 @@ import io.jlibp2p.core.Host;
 import io.jlibp2p.host.Libp2p;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.protocol.echo.Echo;
+import io.jlibp2p.transport.quic.QuicTransport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,10 +16,11 @@ import picocli.CommandLine.Option;
 /** Runs a node until SIGINT or SIGTERM. */
 @Command(name = "node", mixinStandardHelpOptions = true, description = "Run a libp2p node.")
 final class NodeCommand implements Callable<Integer> {
-  /** The listen address when none is given. */
-  static final String DEFAULT_LISTEN = "/ip4/0.0.0.0/tcp/4001";
+  /** The listen addresses when none is given: TCP and QUIC-v1 on port 4001. */
+  static final List<String> DEFAULT_LISTEN =
+      List.of("/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1");
 
-  @Option(names = "--listen", paramLabel = "MULTIADDR", description = "Address to listen on (repeatable). Default: " + DEFAULT_LISTEN)
+  @Option(names = "--listen", paramLabel = "MULTIADDR", description = "Address to listen on (repeatable). Default: /ip4/0.0.0.0/tcp/4001 and /ip4/0.0.0.0/udp/4001/quic-v1")
   List<String> listen;
 
   @Option(names = "--key", paramLabel = "FILE", description = "Identity key file (created if missing). Default: ~/.jlibp2p/identity.key")
@@ -29,8 +31,9 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Libp2p.Builder b = Libp2p.builder().identity(Keys.loadOrCreate(key));
-    for (String a : listen == null || listen.isEmpty() ? List.of(DEFAULT_LISTEN) : listen) {
+    Libp2p.Builder b =
+        Libp2p.builder().identity(Keys.loadOrCreate(key)).muxedTransport(QuicTransport::new);
+    for (String a : listen == null || listen.isEmpty() ? DEFAULT_LISTEN : listen) {
       b.listen(a);
     }
     if (echo) {

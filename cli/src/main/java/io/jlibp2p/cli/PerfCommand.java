@@ -29,10 +29,10 @@ final class PerfCommand implements Callable<Integer> {
       description = "Where the server listens or is reached; a multiaddr chooses the transport itself.")
   String address;
 
-  @Option(names = "--transport", defaultValue = "tcp", description = "tcp (default) when the address is IP:PORT.")
+  @Option(names = "--transport", defaultValue = "tcp", description = "tcp (default), ws or quic-v1 when the address is IP:PORT.")
   String transport;
 
-  @Option(names = "--security", defaultValue = "noise", description = "noise (default) or plaintext.")
+  @Option(names = "--security", defaultValue = "noise", description = "noise (default), tls or plaintext.")
   String security;
 
   @Option(names = "--muxer", defaultValue = "yamux", description = "yamux (default) or mplex.")

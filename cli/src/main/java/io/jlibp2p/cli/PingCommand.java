@@ -5,6 +5,7 @@ import io.jlibp2p.core.Host;
 import io.jlibp2p.core.PeerInfo;
 import io.jlibp2p.host.Libp2p;
 import io.jlibp2p.protocol.ping.Ping;
+import io.jlibp2p.transport.quic.QuicTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Dials a peer and pings it. */
-@Command(name = "ping", mixinStandardHelpOptions = true, description = "Ping a peer: MULTIADDR must end in /p2p/<peer id>.")
+@Command(name = "ping", mixinStandardHelpOptions = true, description = "Ping a peer (tcp or quic-v1): MULTIADDR must end in /p2p/<peer id>.")
 final class PingCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MULTIADDR")
   String address;
@@ -24,7 +25,7 @@ final class PingCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Host host = Libp2p.builder().build()) {
+    try (Host host = Libp2p.builder().muxedTransport(QuicTransport::new).build()) {
       PeerInfo peer = PeerInfo.parse(address);
       Connection c = host.connect(peer);
       List<Duration> rtts = Ping.ping(host, peer.peerId(), count);

@@ -21,6 +21,7 @@ class CliTest {
   private static ProcessBuilder jlibp2p(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED"); // QUIC's native library, as ./jlibp2p does
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
@@ -66,6 +67,26 @@ class CliTest {
   }
 
   @Test
+  void nodeListensOnWebSocketAndPingDialsIt() throws Exception {
+    Process node =
+        jlibp2p("node", "--listen", "/ip4/127.0.0.1/tcp/0/ws", "--key", dir.resolve("ws.key").toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+      String peerId = r.readLine().substring("peer id: ".length());
+      String listening = r.readLine();
+      assertThat(listening).startsWith("listening: /ip4/127.0.0.1/tcp/").endsWith("/ws/p2p/" + peerId);
+      List<String> ping = run(jlibp2p("ping", listening.substring("listening: ".length()), "--count", "2"), 0);
+      assertThat(ping).filteredOn(l -> l.startsWith("ping ")).hasSize(2)
+          .allSatisfy(l -> assertThat(l).matches("ping \\d: /ip4/127\\.0\\.0\\.1/tcp/\\d+/ws rtt=\\d+\\.\\d{3} ms"));
+    } finally {
+      node.destroy();
+      assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
   void perfClientAgainstPerfServer() throws Exception {
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -87,6 +108,36 @@ class CliTest {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void nodeListensOnQuicAndPingDialsIt() throws Exception {
+    Path key = dir.resolve("quic.key");
+    Process node =
+        jlibp2p("node", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--key", key.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+      String peerId = r.readLine().substring("peer id: ".length());
+      List<String> listening = List.of(r.readLine(), r.readLine());
+      assertThat(listening).anySatisfy(l -> assertThat(l).startsWith("listening: /ip4/127.0.0.1/tcp/"));
+      String quic = listening.stream().filter(l -> l.contains("/udp/")).findFirst().orElseThrow();
+      assertThat(quic).startsWith("listening: /ip4/127.0.0.1/udp/").endsWith("/quic-v1/p2p/" + peerId);
+      List<String> ping = run(jlibp2p("ping", quic.substring("listening: ".length()), "--count", "2"), 0);
+      assertThat(ping).filteredOn(l -> l.startsWith("ping ")).hasSize(2)
+          .allSatisfy(l -> assertThat(l).matches("ping \\d: /ip4/127\\.0\\.0\\.1/udp/\\d+/quic-v1 rtt=\\d+\\.\\d{3} ms"));
+    } finally {
+      node.destroy();
+      assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void nodeListensOnTcpAndQuicByDefault() {
+    assertThat(NodeCommand.DEFAULT_LISTEN)
+        .containsExactly("/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1");
   }
 
   @Test

@@ -79,6 +79,11 @@ class TransportInteropTest {
   @CsvSource({
     "tcp, noise, yamux, true", "tcp, noise, yamux, false",
     "tcp, noise, mplex, true", "tcp, noise, mplex, false",
+    "tcp, tls, yamux, true", "tcp, tls, yamux, false",
+    "tcp, tls, mplex, true", "tcp, tls, mplex, false",
+    "ws, noise, yamux, true", "ws, noise, yamux, false",
+    "ws, tls, mplex, true", "ws, tls, mplex, false",
+    "quic-v1, none, none, true", "quic-v1, none, none, false",
   })
   void contract(String transport, String security, String muxer, boolean javaDials) throws Exception {
     ProcessBuilder listener = javaDials ? js() : jlibp2p();

@@ -16,6 +16,7 @@ import io.jlibp2p.spi.SecureTransport;
 import io.jlibp2p.spi.StreamMuxer;
 import io.jlibp2p.spi.Transport;
 import io.jlibp2p.transport.tcp.TcpTransport;
+import io.jlibp2p.transport.websocket.WebSocketTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,7 +33,8 @@ import java.util.function.Function;
 /**
  * The one way to build a {@link Host}.
  *
- * <p>Defaults fill only what was not set: a fresh Ed25519 identity; the TCP transport; Noise
+ * <p>Defaults fill only what was not set: a fresh Ed25519 identity; the TCP and WebSocket
+ * transports (ws; wss dialing with the JDK's trust store); Noise
  * then TLS security; yamux then mplex; {@link HostLimits#DEFAULT}; no listen address (a host that only
  * dials). Ping ({@code /ipfs/ping/1.0.0}) and identify ({@code /ipfs/id/1.0.0}, {@code
  * /ipfs/id/push/1.0.0}) are always served. Setting any transport, security or muxer replaces that
@@ -96,7 +98,7 @@ public final class Libp2p {
       return this;
     }
 
-    /** Adds a transport (replacing the default TCP unless added too). The host closes it. */
+    /** Adds a transport (replacing the default TCP and WebSocket unless added too). The host closes it. */
     public Builder transport(Transport transport) {
       transports.add(Objects.requireNonNull(transport, "transport"));
       return this;
@@ -159,7 +161,9 @@ public final class Libp2p {
      */
     public Host build() throws IOException {
       PrivateKey key = identity != null ? identity : PrivateKey.generate(KeyType.ED25519);
-      List<Transport> ts = transports.isEmpty() ? List.of(new TcpTransport()) : List.copyOf(transports);
+      List<Transport> ts = transports.isEmpty()
+          ? List.of(new TcpTransport(), new WebSocketTransport())
+          : List.copyOf(transports);
       List<Function<PrivateKey, SecureTransport>> sf =
           security.isEmpty() ? List.of(NoiseTransport::new, TlsTransport::new) : security;
       List<SecureTransport> sec = sf.stream().map(f -> f.apply(key)).toList();

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
  * threads (named {@code jlibp2p-*}) and virtual threads. The JDK's own housekeeping threads (virtual
  * thread carriers and pollers, which come and go on their own) are not counted.
  */
-record Resources(long fileDescriptors, long jlibp2pPlatformThreads, long virtualThreads) {
-  static Resources now() {
+public record Resources(long fileDescriptors, long jlibp2pPlatformThreads, long virtualThreads) {
+  public static Resources now() {
     long platform =
         Thread.getAllStackTraces().keySet().stream()
             .filter(t -> t.getName().startsWith("jlibp2p"))

@@ -129,6 +129,176 @@ class QuicTransportTest {
   }
 
   @Test
+  void aWriterBlocksWhenTheReaderDoesNotRead() throws Exception {
+    SecureMuxedConnection[] p = pair(QuicConfig.DEFAULT, QuicConfig.DEFAULT);
+    MuxedStream out = p[0].openStream();
+    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    Future<?> writer =
+        threads.submit(
+            () -> {
+              byte[] chunk = new byte[64 * 1024];
+              for (int i = 0; i < 1024; i++) { // 64 MiB, far more than every window and buffer
+                out.out().write(chunk);
+                written.addAndGet(chunk.length);
+              }
+              return null;
+            });
+    MuxedStream in = p[1].acceptStream();
+    // QUIC stream window + our read buffer + our write buffer + one chunk in flight
+    long bound =
+        QuicConfig.DEFAULT_STREAM_WINDOW + 2L * QuicConfig.DEFAULT_STREAM_BUFFER + 2 * 64 * 1024;
+    long last = -1;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (written.get() != last && System.nanoTime() < deadline) { // until the writer stalls
+      last = written.get();
+      Thread.sleep(200);
+    }
+    assertThat(writer.isDone()).isFalse();
+    assertThat(written.get()).isGreaterThan(0).isLessThanOrEqualTo(bound);
+    // reading releases the writer
+    byte[] buf = new byte[64 * 1024];
+    long read = 0;
+    while (read < 1024L * 64 * 1024) {
+      int n = in.in().read(buf);
+      assertThat(n).isPositive();
+      read += n;
+    }
+    writer.get(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Size of the single-stream transfer: 64 MiB in the normal run (1 GiB takes far longer than the
+   * test budget on a shared 2-core machine); {@code -Dquic.bulkMiB=1024} for the full gigabyte.
+   */
+  private static final long BULK_BYTES = Long.getLong("quic.bulkMiB", 64) * 1024 * 1024;
+
+  @Test
+  void bulkTransferOnOneStreamWithBoundedMemory() throws Exception {
+    SecureMuxedConnection[] p = pair(QuicConfig.DEFAULT, QuicConfig.DEFAULT);
+    byte[] block = new byte[64 * 1024];
+    new java.util.Random(42).nextBytes(block);
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long heapBefore = rt.totalMemory() - rt.freeMemory();
+    java.util.concurrent.atomic.AtomicLong peakHeap = new java.util.concurrent.atomic.AtomicLong();
+    Future<Long> reader =
+        threads.submit(
+            () -> {
+              MuxedStream in = p[1].acceptStream();
+              byte[] buf = new byte[block.length];
+              long total = 0;
+              int pos = 0;
+              int n;
+              while ((n = in.in().read(buf, pos, buf.length - pos)) > 0) {
+                pos += n;
+                total += n;
+                if (pos == buf.length) {
+                  if (!java.util.Arrays.equals(buf, block)) {
+                    throw new AssertionError("corrupt block ending at " + total);
+                  }
+                  pos = 0;
+                  peakHeap.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+                }
+              }
+              in.close();
+              return total;
+            });
+    long start = System.nanoTime();
+    MuxedStream out = p[0].openStream();
+    for (long sent = 0; sent < BULK_BYTES; sent += block.length) {
+      out.out().write(block);
+    }
+    out.closeWrite();
+    assertThat(reader.get(120, TimeUnit.SECONDS)).isEqualTo(BULK_BYTES);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        "QUIC loopback, one stream: %d MiB in %.2f s = %.0f MiB/s (heap %d MiB before, peak %d MiB)%n",
+        BULK_BYTES >> 20, seconds, (BULK_BYTES >> 20) / seconds, heapBefore >> 20, peakHeap.get() >> 20);
+    out.close();
+  }
+
+  @Test
+  void aPeerThatVanishesIsDetectedByTheIdleTimeout() throws Exception {
+    QuicConfig quick = QuicConfig.DEFAULT.withIdleTimeout(Duration.ofSeconds(1)).withKeepAliveInterval(Duration.ZERO);
+    QuicTransport a = transport(key(), quick);
+    QuicTransport b = transport(key(), quick);
+    SecureMuxedListener l = b.listen(Multiaddr.parse("/ip4/127.0.0.1/udp/0/quic-v1"));
+    int port = Integer.parseInt(l.localAddress().components().get(1).valueString());
+    UdpRelay relay = new UdpRelay(new java.net.InetSocketAddress("127.0.0.1", port));
+    closeables.add(relay);
+    Future<SecureMuxedConnection> accepted = threads.submit(l::accept);
+    SecureMuxedConnection c =
+        a.dial(Multiaddr.parse("/ip4/127.0.0.1/udp/" + relay.port() + "/quic-v1"), null, TIMEOUT);
+    SecureMuxedConnection s = accepted.get(10, TimeUnit.SECONDS);
+    MuxedStream st = c.openStream();
+    st.out().write(1);
+    assertThat(s.acceptStream().in().read()).isEqualTo(1);
+    long start = System.nanoTime();
+    relay.blackhole();
+    Future<?> blockedReader = threads.submit(() -> st.in().read());
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> c.isClosed() && s.isClosed());
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThatThrownBy(c::acceptStream)
+        .isInstanceOf(io.jlibp2p.core.ConnectionClosedException.class)
+        .hasMessageContaining("idle");
+    assertThatThrownBy(() -> blockedReader.get(5, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(io.jlibp2p.core.ConnectionClosedException.class);
+  }
+
+  @Test
+  void keepAlivesHoldAnIdleConnectionOpen() throws Exception {
+    QuicConfig config =
+        QuicConfig.DEFAULT.withIdleTimeout(Duration.ofMillis(800)).withKeepAliveInterval(Duration.ofMillis(200));
+    SecureMuxedConnection[] p = pair(config, config);
+    Thread.sleep(2500); // three idle timeouts without application traffic
+    assertThat(p[0].isClosed()).isFalse();
+    assertThat(p[1].isClosed()).isFalse();
+    MuxedStream st = p[0].openStream();
+    st.out().write(5);
+    assertThat(p[1].acceptStream().in().read()).isEqualTo(5);
+  }
+
+  @Test
+  void dialsFromTheListeningPort() throws Exception {
+    QuicTransport a = transport(key(), QuicConfig.DEFAULT);
+    QuicTransport b = transport(key(), QuicConfig.DEFAULT);
+    SecureMuxedListener la = a.listen(Multiaddr.parse("/ip4/127.0.0.1/udp/0/quic-v1"));
+    SecureMuxedListener lb = b.listen(Multiaddr.parse("/ip4/127.0.0.1/udp/0/quic-v1"));
+    Future<SecureMuxedConnection> accepted = threads.submit(lb::accept);
+    SecureMuxedConnection c = a.dial(lb.localAddress(), null, TIMEOUT);
+    SecureMuxedConnection s = accepted.get(10, TimeUnit.SECONDS);
+    assertThat(s.remoteAddress()).isEqualTo(la.localAddress());
+    assertThat(c.localAddress()).isEqualTo(la.localAddress());
+    // and the listening socket still serves inbound connections meanwhile
+    Future<SecureMuxedConnection> acceptedByA = threads.submit(la::accept);
+    SecureMuxedConnection back = b.dial(la.localAddress(), null, TIMEOUT);
+    assertThat(acceptedByA.get(10, TimeUnit.SECONDS).remotePeer()).isEqualTo(s.localPeer());
+    assertThat(back.remoteAddress()).isEqualTo(la.localAddress());
+    MuxedStream st = c.openStream();
+    st.out().write(9);
+    assertThat(s.acceptStream().in().read()).isEqualTo(9);
+  }
+
+  @Test
+  void withoutAListenerDialsFromAnEphemeralPortAndChecksTheP2pComponent() throws Exception {
+    PrivateKey kb = key();
+    QuicTransport a = transport(key(), QuicConfig.DEFAULT);
+    QuicTransport b = transport(kb, QuicConfig.DEFAULT);
+    SecureMuxedListener lb = b.listen(Multiaddr.parse("/ip4/127.0.0.1/udp/0/quic-v1"));
+    Future<SecureMuxedConnection> accepted = threads.submit(lb::accept);
+    Multiaddr withId = lb.localAddress().encapsulate(
+        Multiaddr.parse("/p2p/" + PeerId.fromPublicKey(kb.publicKey())));
+    SecureMuxedConnection c = a.dial(withId, null, TIMEOUT);
+    SecureMuxedConnection s = accepted.get(10, TimeUnit.SECONDS);
+    int port = Integer.parseInt(s.remoteAddress().components().get(1).valueString());
+    assertThat(port).isPositive().isNotEqualTo(Integer.parseInt(lb.localAddress().components().get(1).valueString()));
+    c.close();
+    Multiaddr wrongId = lb.localAddress().encapsulate(
+        Multiaddr.parse("/p2p/" + PeerId.fromPublicKey(key().publicKey())));
+    assertThatThrownBy(() -> a.dial(wrongId, null, TIMEOUT)).isInstanceOf(PeerIdMismatchException.class);
+  }
+
+  @Test
   void hundredConcurrentStreams() throws Exception {
     SecureMuxedConnection[] p = pair(QuicConfig.DEFAULT, QuicConfig.DEFAULT);
     echoServer(p[1]);

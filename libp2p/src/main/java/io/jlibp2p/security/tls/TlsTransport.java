@@ -37,6 +37,14 @@ import java.util.Objects;
  * "libp2p"} means none (the caller negotiates one with multistream-select). Offering the empty list
  * means {@code "libp2p"} only.
  *
+ * <p>js-libp2p's certificates have an empty issuer name, which the JDK's X.509 parser refuses; as
+ * the JDK's TLS engine parses peer certificates with {@code CertificateFactory.getInstance("X.509")}
+ * and has no other hook, creating a {@code TlsTransport} registers once per JVM, first in the
+ * provider list, a JCA provider named {@value
+ * io.jlibp2p.security.tls.internal.EmptyIssuerCertificates#PROVIDER_NAME} that offers only that
+ * factory: it returns what the JDK's factory returns and parses with BouncyCastle only what the
+ * JDK's refuses for an empty issuer name.
+ *
  * <p>Thread-safe: one instance serves any number of concurrent handshakes, each blocking on the
  * calling thread; a failed handshake closes its connection. Handshake timeouts are the caller's: it
  * closes the connection. The resulting connection's {@code out()} buffers up to one record ({@value

@@ -3,23 +3,20 @@ package io.jlibp2p.transport.tcp;
 import io.jlibp2p.core.ConnectionClosedException;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.multiformats.Multiaddr.Component;
-import io.jlibp2p.multiformats.Multiaddr.Protocol;
 import io.jlibp2p.spi.RawConnection;
 import io.jlibp2p.spi.Transport;
 import io.jlibp2p.spi.TransportListener;
+import io.jlibp2p.transport.tcp.internal.TcpAddress;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -47,22 +44,21 @@ public final class TcpTransport implements Transport {
 
   @Override
   public boolean canListen(Multiaddr address) {
-    Target t = parse(address);
-    return t != null && t.hostProtocol != Protocol.DNS
-        && t.hostProtocol != Protocol.DNS4 && t.hostProtocol != Protocol.DNS6;
+    TcpAddress t = parse(address);
+    return t != null && !t.isDns();
   }
 
   @Override
   public RawConnection dial(Multiaddr address, Duration timeout) throws IOException {
-    Target t = parse(address.withoutPeerId());
+    TcpAddress t = parse(address.withoutPeerId());
     if (t == null) {
       throw new IllegalArgumentException("address: " + address + " (expected: a tcp address)");
     }
-    InetAddress ip = resolve(t);
+    InetAddress ip = t.resolve();
     Socket socket = new Socket();
     try {
-      configure(socket);
-      socket.connect(new InetSocketAddress(ip, t.port), (int) Math.max(1, timeout.toMillis()));
+      TcpAddress.configure(socket);
+      socket.connect(new InetSocketAddress(ip, t.port()), (int) Math.max(1, timeout.toMillis()));
       return new TcpConnection(socket, true);
     } catch (IOException | RuntimeException e) {
       closeQuietly(socket);
@@ -72,14 +68,14 @@ public final class TcpTransport implements Transport {
 
   @Override
   public TransportListener listen(Multiaddr address) throws IOException {
-    Target t = parse(address);
+    TcpAddress t = parse(address);
     if (t == null || !canListen(address)) {
       throw new IllegalArgumentException("address: " + address + " (expected: /ip4|ip6/<ip>/tcp/<port>)");
     }
     ServerSocket server = new ServerSocket();
     try {
       server.setReuseAddress(true);
-      server.bind(new InetSocketAddress(InetAddress.getByName(t.host), t.port), ACCEPT_BACKLOG);
+      server.bind(new InetSocketAddress(InetAddress.getByName(t.host()), t.port()), ACCEPT_BACKLOG);
     } catch (IOException e) {
       closeQuietly(server);
       throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
@@ -108,38 +104,9 @@ public final class TcpTransport implements Transport {
     return Multiaddr.parse("/" + proto + "/" + host + "/tcp/" + a.getPort());
   }
 
-  private record Target(Protocol hostProtocol, String host, int port) {}
-
-  private static Target parse(Multiaddr address) {
+  private static TcpAddress parse(Multiaddr address) {
     List<Component> cs = address.components();
-    if (cs.size() != 2 || cs.get(1).protocol() != Protocol.TCP) {
-      return null;
-    }
-    Protocol p = cs.get(0).protocol();
-    if (p != Protocol.IP4 && p != Protocol.IP6 && p != Protocol.DNS && p != Protocol.DNS4
-        && p != Protocol.DNS6) {
-      return null;
-    }
-    return new Target(p, cs.get(0).valueString(), Integer.parseInt(cs.get(1).valueString()));
-  }
-
-  private static InetAddress resolve(Target t) throws UnknownHostException {
-    if (t.hostProtocol == Protocol.IP4 || t.hostProtocol == Protocol.IP6) {
-      return InetAddress.getByName(t.host);
-    }
-    for (InetAddress a : InetAddress.getAllByName(t.host)) {
-      if (t.hostProtocol == Protocol.DNS
-          || (t.hostProtocol == Protocol.DNS4 && a instanceof Inet4Address)
-          || (t.hostProtocol == Protocol.DNS6 && a instanceof Inet6Address)) {
-        return a;
-      }
-    }
-    throw new UnknownHostException(t.host + " has no " + t.hostProtocol + " address");
-  }
-
-  private static void configure(Socket s) throws SocketException {
-    s.setTcpNoDelay(true);
-    s.setKeepAlive(true);
+    return cs.size() == 2 ? TcpAddress.parse(cs) : null;
   }
 
   private static void closeQuietly(java.io.Closeable c) {
@@ -176,7 +143,7 @@ public final class TcpTransport implements Transport {
         throw e;
       }
       try {
-        configure(s);
+        TcpAddress.configure(s);
         return new TcpConnection(s, false);
       } catch (IOException | RuntimeException e) {
         closeQuietly(s);

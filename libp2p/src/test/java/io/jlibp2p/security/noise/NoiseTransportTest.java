@@ -1,6 +1,7 @@
 package io.jlibp2p.security.noise;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.jlibp2p.security.testing.SecureChannels.failure;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
@@ -16,6 +17,7 @@ import io.jlibp2p.security.noise.internal.X25519Keys;
 import io.jlibp2p.security.noise.internal.XXHandshakeState;
 import io.jlibp2p.security.noise.internal.pb.NoiseProtos.NoiseExtensions;
 import io.jlibp2p.security.noise.internal.pb.NoiseProtos.NoiseHandshakePayload;
+import io.jlibp2p.security.testing.SecureChannels;
 import io.jlibp2p.security.testing.SocketPair;
 import io.jlibp2p.spi.SecureConnection;
 import java.io.InputStream;
@@ -53,16 +55,6 @@ class NoiseTransportTest {
     return executor.submit(task);
   }
 
-  static Throwable failure(Future<?> f) throws InterruptedException {
-    try {
-      f.get(20, TimeUnit.SECONDS);
-      throw new AssertionError("expected a failure");
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("hung", e);
-    }
-  }
 
   @ParameterizedTest
   @EnumSource(KeyType.class)
@@ -94,26 +86,8 @@ class NoiseTransportTest {
     }
   }
 
-  /** Sends {@code size} random bytes through a, in chunks of assorted sizes, and reads them from b. */
   void exchange(SecureConnection a, SecureConnection b, int size) throws Exception {
-    byte[] data = new byte[size];
-    new Random(size).nextBytes(data);
-    Future<byte[]> received = async(() -> b.in().readNBytes(size));
-    OutputStream out = a.out();
-    int pos = 0;
-    int chunk = 1;
-    while (pos < size) {
-      int n = Math.min(chunk, size - pos);
-      if (n == 1) {
-        out.write(data[pos]);
-      } else {
-        out.write(data, pos, n);
-      }
-      pos += n;
-      chunk = chunk * 7 + 3;
-    }
-    out.flush();
-    assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(data);
+    SecureChannels.exchange(executor, a, b, size);
   }
 
   @Test

@@ -10,7 +10,13 @@ import io.jlibp2p.security.tls.internal.TlsCertificateException;
 import io.jlibp2p.security.tls.internal.TlsCertificates;
 import io.jlibp2p.security.tls.internal.TlsCertificates.Credentials;
 import io.jlibp2p.security.tls.internal.TlsCertificates.VerifiedPeer;
+import io.jlibp2p.security.tls.internal.EmptyIssuerCertificates;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.util.Base64;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -136,6 +142,24 @@ class TlsCertificatesTest {
     return TlsCertificates.selfSigned(
             key, NOW.minusSeconds(60), NOW.plusSeconds(60), extensions, RANDOM)
         .getEncoded();
+  }
+
+  @Test
+  void jsLibp2pCertificatesAreAccepted() throws Exception {
+    // made by @libp2p/tls 3.1.10 (generateCertificate): empty issuer and subject names, critical extension
+    for (String line : Files.readAllLines(Path.of(TlsCertificatesTest.class.getResource("/io/jlibp2p/security/tls/js-libp2p-certificates.txt").toURI()))) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      String[] f = line.split("\\s+");
+      byte[] der = Base64.getDecoder().decode(f[0]);
+      Instant made = Instant.parse(f[2]);
+      assertThat(TlsCertificates.verify(der, made).peerId()).isEqualTo(PeerId.parse(f[1]));
+      // the JDK's parser refuses an empty issuer name; ours (which the TLS engine uses) does not
+      assertThat(EmptyIssuerCertificates.parse(der).getIssuerX500Principal().getName()).isEmpty();
+      assertThatThrownBy(() -> CertificateFactory.getInstance("X.509", "SUN").generateCertificate(new ByteArrayInputStream(der)))
+          .hasMessageContaining("Empty issuer DN");
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.jlibp2p.security.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.jlibp2p.security.testing.SecureChannels.failure;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jlibp2p.core.PeerIdMismatchException;
@@ -10,7 +11,9 @@ import io.jlibp2p.core.SecurityHandshakeException;
 import io.jlibp2p.crypto.KeyType;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.security.testing.SecureChannels;
 import io.jlibp2p.security.testing.SocketPair;
+import io.jlibp2p.security.tls.internal.EmptyIssuerCertificates;
 import io.jlibp2p.security.tls.internal.TlsCertificates;
 import io.jlibp2p.security.tls.internal.TlsCertificates.Credentials;
 import io.jlibp2p.security.tls.internal.TlsHandshake;
@@ -18,11 +21,14 @@ import io.jlibp2p.spi.RawConnection;
 import io.jlibp2p.spi.SecureConnection;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
+import java.security.Signature;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Date;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -32,7 +38,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERTaggedObject;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.asn1.x509.Validity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,16 +75,6 @@ class TlsTransportTest {
     return executor.submit(task);
   }
 
-  static Throwable failure(Future<?> f) throws InterruptedException {
-    try {
-      f.get(20, TimeUnit.SECONDS);
-      throw new AssertionError("expected a failure");
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("hung", e);
-    }
-  }
 
   @ParameterizedTest
   @EnumSource(KeyType.class)
@@ -99,26 +108,8 @@ class TlsTransportTest {
     }
   }
 
-  /** Sends {@code size} random bytes through a, in chunks of assorted sizes, and reads them from b. */
   void exchange(SecureConnection a, SecureConnection b, int size) throws Exception {
-    byte[] data = new byte[size];
-    new Random(size).nextBytes(data);
-    Future<byte[]> received = async(() -> b.in().readNBytes(size));
-    OutputStream out = a.out();
-    int pos = 0;
-    int chunk = 1;
-    while (pos < size) {
-      int n = Math.min(chunk, size - pos);
-      if (n == 1) {
-        out.write(data[pos]);
-      } else {
-        out.write(data, pos, n);
-      }
-      pos += n;
-      chunk = chunk * 7 + 3;
-    }
-    out.flush();
-    assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo(data);
+    SecureChannels.exchange(executor, a, b, size);
   }
 
   @Test
@@ -205,6 +196,57 @@ class TlsTransportTest {
     return new Credentials(
         List.of(TlsCertificates.selfSigned(key, now.minusSeconds(60), now.plusSeconds(3600), extensions, RANDOM)),
         key.getPrivate());
+  }
+
+  /**
+   * Like js-libp2p's certificates: empty issuer and subject names, the extension marked critical.
+   * BouncyCastle's builders refuse empty issuer names, so the structure is put together here.
+   */
+  static Credentials jsStyle(PrivateKey identity) {
+    try {
+      KeyPair key = TlsCertificates.generateCertificateKey(RANDOM);
+      Instant now = Instant.now();
+      AlgorithmIdentifier ecdsaSha256 = new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.2.840.10045.4.3.2"));
+      X500Name empty = new X500Name(new RDN[0]);
+      DERSequence tbs =
+          new DERSequence(
+              new ASN1Encodable[] {
+                new DERTaggedObject(true, 0, new ASN1Integer(2)),
+                new ASN1Integer(new BigInteger(52, RANDOM)),
+                ecdsaSha256,
+                empty,
+                new Validity(new Time(Date.from(now.minusSeconds(3600))), new Time(Date.from(now.plus(Duration.ofDays(36500))))),
+                empty,
+                SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded()),
+                new DERTaggedObject(true, 3, new Extensions(TlsCertificates.signedKeyExtension(identity, key.getPublic().getEncoded(), true)))
+              });
+      Signature signer = Signature.getInstance("SHA256withECDSA");
+      signer.initSign(key.getPrivate());
+      signer.update(tbs.getEncoded("DER"));
+      byte[] der =
+          new DERSequence(new ASN1Encodable[] {tbs, ecdsaSha256, new DERBitString(signer.sign())}).getEncoded("DER");
+      return new Credentials(List.of(EmptyIssuerCertificates.parse(der)), key.getPrivate());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void certificatesWithEmptyNamesAreAcceptedBothWays() throws Exception {
+    PrivateKey listenerKey = PrivateKey.generate(KeyType.ED25519);
+    PrivateKey dialerKey = PrivateKey.generate(KeyType.SECP256K1);
+    TlsHandshake listener = custom(listenerKey, InstantSource.system(), c -> jsStyle(listenerKey));
+    TlsHandshake dialer = custom(dialerKey, InstantSource.system(), c -> jsStyle(dialerKey));
+    try (SocketPair pair = new SocketPair()) {
+      Future<SecureConnection> inbound = async(() -> listener.run(pair.listener, false, null, List.of(YAMUX)));
+      PeerId listenerId = PeerId.fromPublicKey(listenerKey.publicKey());
+      SecureConnection out = dialer.run(pair.dialer, true, listenerId, List.of(YAMUX));
+      SecureConnection in = inbound.get(10, TimeUnit.SECONDS);
+      assertThat(out.remotePeer()).isEqualTo(listenerId);
+      assertThat(in.remotePublicKey()).isEqualTo(dialerKey.publicKey());
+      assertThat(out.earlyMuxer()).contains(YAMUX);
+      exchange(out, in, 5000);
+    }
   }
 
   @Test

@@ -4,7 +4,6 @@ import io.jlibp2p.core.PeerIdMismatchException;
 import io.jlibp2p.core.SecurityHandshakeException;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.security.tls.internal.TlsCertificates;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -80,10 +79,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     handshakeTimer.cancel(false);
     QuicChannel ch = (QuicChannel) ctx.channel();
     QuicTls.PeerVerification v = ch.attr(QuicTls.VERIFICATION).get();
-    engine.tls().handshakeDone(ch);
-    TlsCertificates.VerifiedPeer peer = v == null ? null : v.verified;
-    if (peer == null) {
-      fail(new SecurityHandshakeException("QUIC handshake finished without a verified peer certificate"));
+    TlsCertificates.VerifiedPeer peer;
+    try {
+      peer = engine.tls().verifiedPeer(ch, v);
+    } catch (IOException e) {
+      fail(e);
       ch.close();
       return;
     }
@@ -101,7 +101,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
               .scheduleAtFixedRate(
                   () -> {
                     if (datagrams && ch.isActive()) {
-                      ch.writeAndFlush(Unpooled.EMPTY_BUFFER);
+                      // one byte: Netty skips empty datagrams; the peer drops it unread
+                      ch.writeAndFlush(ch.alloc().directBuffer(1).writeByte(0));
                     }
                   },
                   ka.toNanos(),

@@ -151,6 +151,19 @@ final class QuicStream extends MuxStream {
     channel.eventLoop().execute(this::closeWhenFlushed);
   }
 
+  @Override
+  public String toString() {
+    lock.lock();
+    try {
+      return "QuicStream[" + id() + " unsent=" + unsent + " readRequested=" + readRequested
+          + " buffered=" + buffer.size() + " finished=" + finished + " " + channel + " active="
+          + channel.isActive() + " inShut=" + channel.isInputShutdown() + " outShut="
+          + channel.isOutputShutdown() + "]";
+    } finally {
+      lock.unlock();
+    }
+  }
+
   // ---- event loop ----
 
   private void written(int n, Throwable cause) {

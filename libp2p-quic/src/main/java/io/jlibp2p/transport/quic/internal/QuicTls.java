@@ -1,5 +1,7 @@
 package io.jlibp2p.transport.quic.internal;
 
+import io.jlibp2p.core.PeerIdMismatchException;
+import io.jlibp2p.core.SecurityHandshakeException;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.security.tls.internal.TlsCertificateException;
@@ -10,8 +12,10 @@ import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicSslEngine;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.util.AttributeKey;
+import java.io.IOException;
 import java.net.Socket;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.InstantSource;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -85,11 +90,37 @@ public final class QuicTls {
     return engine;
   }
 
-  /** Forgets the engine of an established connection. */
-  void handshakeDone(QuicChannel ch) {
+  /**
+   * The authenticated remote of an established connection; forgets its engine. A resumed TLS
+   * session skips certificate verification, so then the certificate the session was established
+   * with is verified here (it is bound to the session, and must still name the expected peer).
+   */
+  TlsCertificates.VerifiedPeer verifiedPeer(QuicChannel ch, PeerVerification v) throws IOException {
     SSLEngine e = ch.sslEngine();
     if (e != null) {
       pending.remove(e);
+    }
+    if (v != null && v.verified != null) {
+      return v.verified;
+    }
+    if (e == null) {
+      throw new SecurityHandshakeException("QUIC handshake finished without a TLS engine");
+    }
+    try {
+      Certificate[] chain = e.getSession().getPeerCertificates();
+      List<byte[]> der = new ArrayList<>(chain.length);
+      for (Certificate c : chain) {
+        der.add(c.getEncoded());
+      }
+      TlsCertificates.VerifiedPeer peer = TlsCertificates.verify(der, clock.instant());
+      if (v != null && v.expected != null && !v.expected.equals(peer.peerId())) {
+        throw new PeerIdMismatchException(
+            "peer id mismatch: expected " + v.expected + ", remote is " + peer.peerId());
+      }
+      return peer;
+    } catch (SSLPeerUnverifiedException | CertificateException ex) {
+      throw new SecurityHandshakeException(
+          "QUIC handshake finished without a verified peer certificate: " + ex.getMessage(), ex);
     }
   }
 

@@ -37,7 +37,6 @@ import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.bouncycastle.cert.CertException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -168,11 +167,11 @@ public final class TlsCertificates {
       Instant notAfter,
       List<Extension> extensions,
       SecureRandom random) {
-    BigInteger serial = new BigInteger(62, random).add(BigInteger.ONE);
     X500Name subject =
         new X500NameBuilder(BCStyle.INSTANCE)
             .addRDN(BCStyle.SERIALNUMBER, new BigInteger(62, random).toString())
             .build();
+    BigInteger serial = new BigInteger(62, random).add(BigInteger.ONE);
     X509v3CertificateBuilder builder =
         new X509v3CertificateBuilder(
             subject,
@@ -189,7 +188,7 @@ public final class TlsCertificates {
           new JcaContentSignerBuilder(CERT_SIGNATURE_ALGORITHM)
               .setSecureRandom(random)
               .build(certKey.getPrivate());
-      return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+      return EmptyIssuerCertificates.parse(builder.build(signer).getEncoded());
     } catch (OperatorCreationException | CertificateException | IOException e) {
       throw new IllegalStateException("cannot create a TLS certificate", e);
     }
@@ -229,7 +228,10 @@ public final class TlsCertificates {
     X509CertificateHolder cert;
     TBSCertificate tbs;
     try {
-      Certificate parsed = Certificate.getInstance(ASN1Primitive.fromByteArray(der));
+      // js-libp2p's certificates have empty issuer and subject names
+      Certificate parsed =
+          EmptyIssuerCertificates.allowingEmptyIssuer(
+              () -> Certificate.getInstance(ASN1Primitive.fromByteArray(der)));
       if (parsed == null) {
         throw new TlsCertificateException("empty certificate");
       }

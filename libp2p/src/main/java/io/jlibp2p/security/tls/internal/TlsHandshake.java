@@ -74,6 +74,7 @@ public final class TlsHandshake {
     this.localPeer = PeerId.fromPublicKey(identity.publicKey());
     this.clock = Objects.requireNonNull(clock, "clock");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
+    EmptyIssuerCertificates.install();
     try {
       this.context = SSLContext.getInstance("TLSv1.3");
       this.context.init(

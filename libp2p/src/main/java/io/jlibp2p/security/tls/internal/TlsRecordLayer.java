@@ -294,9 +294,10 @@ public final class TlsRecordLayer {
   }
 
   private final class In extends InputStream {
+    private final byte[] one = new byte[1];
+
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
       int n = read(one, 0, 1);
       return n < 0 ? -1 : one[0] & 0xff;
     }
@@ -372,7 +373,11 @@ public final class TlsRecordLayer {
   private final class Out extends OutputStream {
     @Override
     public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
+      ensureOpen();
+      appOut.put((byte) b);
+      if (!appOut.hasRemaining()) {
+        sealBuffered();
+      }
     }
 
     @Override

@@ -1,0 +1,119 @@
+package io.jlibp2p.transport.websocket.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * RFC 6455 section 5 framing: opcodes, close codes, frame headers and masking.
+ *
+ * <p>A header is {@code FIN RSV1-3 opcode(4)}, {@code MASK len(7)}, then a 16- or 64-bit extended
+ * length for payloads of 126 bytes or more, then the 4-byte masking key if {@code MASK} is set.
+ * Clients mask every frame they send, servers never do. Stateless and thread-safe.
+ */
+public final class WsFrames {
+  /** The longest frame header: 2 bytes, an 8-byte length, a 4-byte masking key. */
+  public static final int MAX_HEADER_LENGTH = 14;
+
+  /** The longest payload of a control frame (RFC 6455 section 5.5). */
+  public static final int MAX_CONTROL_PAYLOAD = 125;
+
+  public static final int OP_CONTINUATION = 0x0;
+  public static final int OP_TEXT = 0x1;
+  public static final int OP_BINARY = 0x2;
+  public static final int OP_CLOSE = 0x8;
+  public static final int OP_PING = 0x9;
+  public static final int OP_PONG = 0xA;
+
+  /** Close status: normal closure. */
+  public static final int CLOSE_NORMAL = 1000;
+  /** Close status: the endpoint is going away. */
+  public static final int CLOSE_GOING_AWAY = 1001;
+  /** Close status: protocol error. */
+  public static final int CLOSE_PROTOCOL_ERROR = 1002;
+  /** Close status: a data type we do not accept (text frames). */
+  public static final int CLOSE_UNSUPPORTED_DATA = 1003;
+  /** Close status: a frame larger than we accept. */
+  public static final int CLOSE_TOO_BIG = 1009;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private WsFrames() {}
+
+  /** Whether {@code opcode} is a control frame's (close, ping, pong, or a reserved 0xB-0xF). */
+  public static boolean isControl(int opcode) {
+    return (opcode & 0x8) != 0;
+  }
+
+  /** The header length of a frame with {@code payloadLength} bytes of payload. */
+  public static int headerLength(long payloadLength, boolean masked) {
+    int n = payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+    return masked ? n + 4 : n;
+  }
+
+  /**
+   * Writes a frame header at {@code dst[off ..]}; returns its length. {@code maskKey} is written
+   * (big-endian, as the key's bytes in wire order) only when {@code masked}.
+   */
+  public static int writeHeader(
+      byte[] dst, int off, boolean fin, int opcode, long payloadLength, boolean masked, int maskKey) {
+    if (payloadLength < 0) {
+      throw new IllegalArgumentException("payloadLength: " + payloadLength + " (expected: >= 0)");
+    }
+    int p = off;
+    dst[p++] = (byte) ((fin ? 0x80 : 0) | (opcode & 0x0F));
+    int maskBit = masked ? 0x80 : 0;
+    if (payloadLength < 126) {
+      dst[p++] = (byte) (maskBit | (int) payloadLength);
+    } else if (payloadLength <= 0xFFFF) {
+      dst[p++] = (byte) (maskBit | 126);
+      dst[p++] = (byte) (payloadLength >>> 8);
+      dst[p++] = (byte) payloadLength;
+    } else {
+      dst[p++] = (byte) (maskBit | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        dst[p++] = (byte) (payloadLength >>> shift);
+      }
+    }
+    if (masked) {
+      dst[p++] = (byte) (maskKey >>> 24);
+      dst[p++] = (byte) (maskKey >>> 16);
+      dst[p++] = (byte) (maskKey >>> 8);
+      dst[p++] = (byte) maskKey;
+    }
+    return p - off;
+  }
+
+  /**
+   * XORs {@code b[off, off + len)} with the masking key, where {@code b[off]} is the payload byte
+   * at {@code position} of its frame (so key byte {@code position % 4} applies to it). Masking and
+   * unmasking are the same operation. Works eight bytes at a time.
+   *
+   * @param maskKey the key's four bytes in wire order, big-endian
+   */
+  public static void mask(byte[] b, int off, int len, int maskKey, long position) {
+    maskCopy(b, off, b, off, len, maskKey, position);
+  }
+
+  /**
+   * Copies {@code src[srcOff, srcOff + len)} to {@code dst[dstOff ..]} masked, in one pass; {@code
+   * position} is the frame position of the first byte, as in {@link #mask}. The ranges may be the
+   * same but must not otherwise overlap.
+   */
+  public static void maskCopy(byte[] src, int srcOff, byte[] dst, int dstOff, int len, int maskKey, long position) {
+    // key byte j (wire order) must hit payload byte at frame position p with p % 4 == j
+    int shift = (int) (position & 3);
+    int k = Integer.rotateLeft(maskKey, 8 * shift); // now the key starting with byte `shift`
+    // little-endian long whose lowest byte is the first key byte, repeated
+    int le = Integer.reverseBytes(k);
+    long m = (le & 0xFFFFFFFFL) | ((long) le << 32);
+    int i = 0;
+    for (; i + 8 <= len; i += 8) {
+      LONGS.set(dst, dstOff + i, (long) LONGS.get(src, srcOff + i) ^ m);
+    }
+    for (int j = 0; i < len; i++, j++) {
+      dst[dstOff + i] = (byte) (src[srcOff + i] ^ (k >>> (24 - 8 * (j & 3))));
+    }
+  }
+}

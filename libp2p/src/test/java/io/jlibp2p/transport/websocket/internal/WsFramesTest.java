@@ -1,0 +1,359 @@
+package io.jlibp2p.transport.websocket.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jlibp2p.core.ProtocolViolationException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** Frame codec round trips and hostile frames: each violation is a clear exception and a close. */
+class WsFramesTest {
+  private static final int MAX_PAYLOAD = 100_000;
+
+  /** Records what the input asked of its connection. */
+  static final class RecordingPeer implements WsInput.Peer {
+    final List<byte[]> pings = new ArrayList<>();
+    int closeCode = Integer.MIN_VALUE;
+    int violationCode = Integer.MIN_VALUE;
+
+    @Override
+    public void onPing(byte[] payload, int len) {
+      pings.add(Arrays.copyOf(payload, len));
+    }
+
+    @Override
+    public void onClose(int code) {
+      closeCode = code;
+    }
+
+    @Override
+    public void onViolation(int code, String message) {
+      violationCode = code;
+    }
+  }
+
+  /** Appends frames, masked or not, built with {@link WsFrames}. */
+  static final class Frames {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final boolean masked;
+    final SplittableRandom random = new SplittableRandom(1);
+
+    Frames(boolean masked) {
+      this.masked = masked;
+    }
+
+    Frames frame(boolean fin, int opcode, byte[] payload) {
+      return raw(fin ? 0x80 : 0, opcode, payload, masked, payload.length);
+    }
+
+    /** A frame with the given first-byte flags, masking and declared length. */
+    Frames raw(int flags, int opcode, byte[] payload, boolean mask, long declaredLength) {
+      byte[] h = new byte[WsFrames.MAX_HEADER_LENGTH];
+      int key = random.nextInt();
+      int n = WsFrames.writeHeader(h, 0, false, opcode, declaredLength, mask, key);
+      h[0] |= (byte) flags;
+      out.write(h, 0, n);
+      byte[] p = payload.clone();
+      if (mask) {
+        WsFrames.mask(p, 0, p.length, key, 0);
+      }
+      out.write(p, 0, p.length);
+      return this;
+    }
+
+    byte[] bytes() {
+      return out.toByteArray();
+    }
+  }
+
+  static WsInput input(byte[] wire, boolean expectMasked, RecordingPeer peer) {
+    return new WsInput(new ByteArrayInputStream(wire), expectMasked, MAX_PAYLOAD, 1024, peer);
+  }
+
+  @Property
+  void maskIsLongWideXorWithTheRightKeyByte(
+      @ForAll @Size(max = 100) byte[] data, @ForAll int key, @ForAll @IntRange(max = 1000) int position,
+      @ForAll @IntRange(max = 7) int offset) {
+    byte[] b = new byte[offset + data.length];
+    System.arraycopy(data, 0, b, offset, data.length);
+    WsFrames.mask(b, offset, data.length, key, position);
+    for (int i = 0; i < data.length; i++) {
+      int keyByte = (key >>> (24 - 8 * ((position + i) & 3))) & 0xFF;
+      assertThat(b[offset + i]).isEqualTo((byte) (data[i] ^ keyByte));
+    }
+    WsFrames.mask(b, offset, data.length, key, position);
+    assertThat(Arrays.copyOfRange(b, offset, b.length)).isEqualTo(data);
+  }
+
+  @Property
+  void maskCopyIsCopyThenMask(
+      @ForAll @Size(max = 100) byte[] data, @ForAll int key, @ForAll @IntRange(max = 1000) int position,
+      @ForAll @IntRange(max = 9) int offset) {
+    byte[] copied = new byte[offset + data.length];
+    WsFrames.maskCopy(data, 0, copied, offset, data.length, key, position);
+    byte[] expected = data.clone();
+    WsFrames.mask(expected, 0, expected.length, key, position);
+    assertThat(Arrays.copyOfRange(copied, offset, copied.length)).isEqualTo(expected);
+  }
+
+  @Property
+  void headerLengthMatchesWhatIsWritten(@ForAll @IntRange(max = Integer.MAX_VALUE) int length, @ForAll boolean masked) {
+    byte[] h = new byte[WsFrames.MAX_HEADER_LENGTH];
+    assertThat(WsFrames.writeHeader(h, 0, true, WsFrames.OP_BINARY, length, masked, 0))
+        .isEqualTo(WsFrames.headerLength(length, masked));
+  }
+
+  @Provide
+  Arbitrary<List<byte[]>> messages() {
+    return Arbitraries.bytes().array(byte[].class).ofMaxSize(3000).list().ofMaxSize(12);
+  }
+
+  /** Messages, fragmented at random, with pings and pongs between fragments, then a close. */
+  @Property
+  void framesRoundTrip(@ForAll("messages") List<byte[]> messages, @ForAll boolean masked, @ForAll long seed)
+      throws IOException {
+    SplittableRandom r = new SplittableRandom(seed);
+    Frames f = new Frames(masked);
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    List<byte[]> pings = new ArrayList<>();
+    for (byte[] m : messages) {
+      expected.write(m);
+      int off = 0;
+      boolean first = true;
+      do {
+        int n = Math.min(m.length - off, r.nextInt(m.length + 1));
+        if (r.nextInt(4) == 0) {
+          byte[] ping = new byte[r.nextInt(WsFrames.MAX_CONTROL_PAYLOAD + 1)];
+          r.nextBytes(ping);
+          pings.add(ping);
+          f.frame(true, WsFrames.OP_PING, ping);
+        }
+        if (r.nextInt(5) == 0) {
+          f.frame(true, WsFrames.OP_PONG, new byte[3]);
+        }
+        boolean fin = off + n == m.length;
+        f.frame(fin, first ? WsFrames.OP_BINARY : WsFrames.OP_CONTINUATION, Arrays.copyOfRange(m, off, off + n));
+        first = false;
+        off += n;
+      } while (off < m.length);
+    }
+    f.frame(true, WsFrames.OP_CLOSE, new byte[] {0x03, (byte) 0xE8});
+    f.frame(true, WsFrames.OP_BINARY, new byte[] {1}); // after the close: never read
+    RecordingPeer peer = new RecordingPeer();
+    WsInput in = input(f.bytes(), masked, peer);
+    byte[] got = readAll(in, r);
+    assertThat(got).isEqualTo(expected.toByteArray());
+    assertThat(peer.pings).containsExactlyElementsOf(pings);
+    assertThat(peer.closeCode).isEqualTo(1000);
+    assertThat(in.read()).isEqualTo(-1);
+  }
+
+  private static byte[] readAll(WsInput in, SplittableRandom r) throws IOException {
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    byte[] buf = new byte[5000];
+    while (true) {
+      if (r.nextInt(8) == 0) {
+        int b = in.read();
+        if (b < 0) {
+          return got.toByteArray();
+        }
+        got.write(b);
+        continue;
+      }
+      int n = in.read(buf, 0, 1 + r.nextInt(buf.length));
+      if (n < 0) {
+        return got.toByteArray();
+      }
+      got.write(buf, 0, n);
+    }
+  }
+
+  /** What WsOutput sends, WsInput reads back: client (masked) and server (unmasked). */
+  @Property
+  void outputToInputRoundTrip(@ForAll("messages") List<byte[]> writes, @ForAll boolean client,
+      @ForAll @IntRange(min = 1, max = 4096) int frameSize, @ForAll long seed) throws IOException {
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    WsOutput out = new WsOutput(wire, client, new SplittableRandom(seed), frameSize);
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    SplittableRandom r = new SplittableRandom(seed);
+    for (byte[] w : writes) {
+      expected.write(w);
+      if (w.length == 1) {
+        out.write(w[0]);
+      } else {
+        out.write(w);
+      }
+      if (r.nextBoolean()) {
+        out.flush();
+      }
+      if (r.nextInt(6) == 0) {
+        out.sendPong(new byte[] {7, 7}, 2); // a pong between data frames is skipped by the reader
+      }
+    }
+    out.flush();
+    out.close();
+    assertThatThrownBy(() -> out.write(1)).isInstanceOf(IOException.class);
+    RecordingPeer peer = new RecordingPeer();
+    byte[] got = readAll(input(wire.toByteArray(), client, peer), r);
+    assertThat(got).isEqualTo(expected.toByteArray());
+    assertThat(peer.closeCode).isEqualTo(WsFrames.CLOSE_NORMAL);
+    if (!client) {
+      // server frames carry no mask bit
+      assertThat(wire.toByteArray()[1] & 0x80).isZero();
+    }
+  }
+
+  /** Random bytes give data, an end, or an IOException: nothing else, and never more than was sent. */
+  @Property
+  void garbageEndsInAnIOException(@ForAll @Size(max = 400) byte[] garbage, @ForAll boolean expectMasked) {
+    RecordingPeer peer = new RecordingPeer();
+    WsInput in = input(garbage, expectMasked, peer);
+    try {
+      byte[] got = in.readAllBytes();
+      assertThat(got.length).isLessThan(garbage.length + 1);
+    } catch (ProtocolViolationException e) {
+      assertThat(e).hasMessageStartingWith("WebSocket: ");
+      assertThat(peer.violationCode).isIn(1002, 1003, 1009);
+    } catch (IOException e) {
+      assertThat(e).isInstanceOf(EOFException.class);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // hostile frames
+
+  private static void assertViolation(byte[] wire, boolean expectMasked, int closeCode, String message) {
+    RecordingPeer peer = new RecordingPeer();
+    WsInput in = input(wire, expectMasked, peer);
+    assertThatThrownBy(() -> in.readAllBytes())
+        .isInstanceOf(ProtocolViolationException.class)
+        .hasMessageContaining(message);
+    assertThat(peer.violationCode).isEqualTo(closeCode);
+    // sticky: the stream does not resynchronise on garbage
+    assertThatThrownBy(in::read).isInstanceOf(ProtocolViolationException.class);
+  }
+
+  @Example
+  void oversizedFrame() {
+    assertViolation(new Frames(false).frame(true, WsFrames.OP_BINARY, new byte[MAX_PAYLOAD + 1]).bytes(),
+        false, WsFrames.CLOSE_TOO_BIG, "frame payload of 100001 bytes (limit 100000)");
+    // a 2^62-byte length is refused from the header alone
+    assertViolation(new Frames(false).raw(0x80, WsFrames.OP_BINARY, new byte[0], false, 1L << 62).bytes(),
+        false, WsFrames.CLOSE_TOO_BIG, "limit 100000");
+  }
+
+  @Example
+  void lengthWithTheTopBitSet() {
+    byte[] wire = {(byte) 0x82, 127, (byte) 0x80, 0, 0, 0, 0, 0, 0, 1};
+    assertViolation(wire, false, WsFrames.CLOSE_PROTOCOL_ERROR, "most significant bit");
+  }
+
+  @Example
+  void unmaskedClientFrame() {
+    assertViolation(new Frames(false).frame(true, WsFrames.OP_BINARY, new byte[] {1}).bytes(),
+        true, WsFrames.CLOSE_PROTOCOL_ERROR, "unmasked frame from a client");
+  }
+
+  @Example
+  void maskedServerFrame() {
+    assertViolation(new Frames(true).frame(true, WsFrames.OP_BINARY, new byte[] {1}).bytes(),
+        false, WsFrames.CLOSE_PROTOCOL_ERROR, "masked frame from a server");
+  }
+
+  @Property
+  void reservedBits(@ForAll @IntRange(min = 1, max = 7) int rsv, @ForAll boolean masked) {
+    byte[] wire = new Frames(masked).raw(0x80 | rsv << 4, WsFrames.OP_BINARY, new byte[] {1}, masked, 1).bytes();
+    assertViolation(wire, masked, WsFrames.CLOSE_PROTOCOL_ERROR, "reserved bits");
+  }
+
+  @Property
+  void unknownOpcodes(@ForAll("badOpcodes") int opcode, @ForAll boolean masked) {
+    assertViolation(new Frames(masked).frame(true, opcode, new byte[] {1}).bytes(),
+        masked, WsFrames.CLOSE_PROTOCOL_ERROR, "unknown opcode 0x" + Integer.toHexString(opcode));
+  }
+
+  @Provide
+  Arbitrary<Integer> badOpcodes() {
+    return Arbitraries.of(3, 4, 5, 6, 7, 0xB, 0xC, 0xD, 0xE, 0xF);
+  }
+
+  @Example
+  void textFrame() {
+    assertViolation(new Frames(false).frame(true, WsFrames.OP_TEXT, "hi".getBytes()).bytes(),
+        false, WsFrames.CLOSE_UNSUPPORTED_DATA, "text frame");
+  }
+
+  @Property
+  void fragmentedControlFrame(@ForAll("controlOpcodes") int opcode) {
+    assertViolation(new Frames(false).frame(false, opcode, new byte[2]).bytes(),
+        false, WsFrames.CLOSE_PROTOCOL_ERROR, "fragmented control frame");
+  }
+
+  @Provide
+  Arbitrary<Integer> controlOpcodes() {
+    return Arbitraries.of(WsFrames.OP_CLOSE, WsFrames.OP_PING, WsFrames.OP_PONG);
+  }
+
+  @Property
+  void oversizedControlFrame(@ForAll("controlOpcodes") int opcode) {
+    assertViolation(new Frames(false).frame(true, opcode, new byte[126]).bytes(),
+        false, WsFrames.CLOSE_PROTOCOL_ERROR, "control frame payload of 126 bytes");
+  }
+
+  @Example
+  void continuationOutsideAMessage() {
+    assertViolation(new Frames(false).frame(true, WsFrames.OP_CONTINUATION, new byte[] {1}).bytes(),
+        false, WsFrames.CLOSE_PROTOCOL_ERROR, "continuation frame outside");
+  }
+
+  @Example
+  void newMessageInsideAFragmentedOne() {
+    byte[] wire = new Frames(false).frame(false, WsFrames.OP_BINARY, new byte[] {1})
+        .frame(true, WsFrames.OP_BINARY, new byte[] {2}).bytes();
+    assertViolation(wire, false, WsFrames.CLOSE_PROTOCOL_ERROR, "new data frame inside");
+  }
+
+  @Example
+  void badCloseFrames() {
+    assertViolation(new Frames(false).frame(true, WsFrames.OP_CLOSE, new byte[] {3}).bytes(),
+        false, WsFrames.CLOSE_PROTOCOL_ERROR, "1-byte payload");
+    for (int code : new int[] {0, 999, 1004, 1005, 1006, 1015, 2999, 5000}) {
+      assertViolation(new Frames(false).frame(true, WsFrames.OP_CLOSE, new byte[] {(byte) (code >> 8), (byte) code}).bytes(),
+          false, WsFrames.CLOSE_PROTOCOL_ERROR, "invalid close status " + code);
+    }
+  }
+
+  @Example
+  void truncatedFramesAreEndOfStreamErrors() throws IOException {
+    byte[] whole = new Frames(true).frame(true, WsFrames.OP_BINARY, new byte[300]).bytes();
+    for (int cut : new int[] {1, 3, 7, 100}) {
+      WsInput in = input(Arrays.copyOf(whole, cut), true, new RecordingPeer());
+      assertThatThrownBy(in::readAllBytes).isInstanceOf(EOFException.class).hasMessageContaining("middle of a");
+    }
+    // a clean end between frames is the end of the stream
+    assertThat(input(whole, true, new RecordingPeer()).readAllBytes()).hasSize(300);
+  }
+
+  @Example
+  void emptyCloseFrameEndsTheStream() throws IOException {
+    RecordingPeer peer = new RecordingPeer();
+    WsInput in = input(new Frames(false).frame(true, WsFrames.OP_CLOSE, new byte[0]).bytes(), false, peer);
+    assertThat(in.read()).isEqualTo(-1);
+    assertThat(peer.closeCode).isEqualTo(-1);
+  }
+}
