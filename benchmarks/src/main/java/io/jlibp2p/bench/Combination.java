@@ -1,14 +1,13 @@
 package io.jlibp2p.bench;
 
-import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.host.Libp2p;
 import io.jlibp2p.muxer.mplex.MplexMuxer;
 import io.jlibp2p.muxer.yamux.YamuxMuxer;
 import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.tls.TlsTransport;
-import io.jlibp2p.spi.Transport;
 import io.jlibp2p.transport.quic.QuicTransport;
 import io.jlibp2p.transport.tcp.TcpTransport;
+import io.jlibp2p.transport.websocket.WebSocketTransport;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -45,8 +44,6 @@ public record Combination(
     js = List.copyOf(js);
   }
 
-  static final String WEBSOCKET = "io.jlibp2p.transport.websocket.WebSocketTransport";
-
   /** Every row, in the order of the report. */
   public static final List<Combination> ALL =
       List.of(
@@ -56,8 +53,8 @@ public record Combination(
           tcp("tls", "mplex"),
           new Combination(
               "ws/noise/yamux",
-              List.of(WEBSOCKET),
-              b -> b.transport(Combination.<Transport>newInstance(WEBSOCKET))
+              List.of(),
+              b -> b.transport(new WebSocketTransport())
                   .security(NoiseTransport::new)
                   .muxer(new YamuxMuxer()),
               "/ip4/127.0.0.1/tcp/0/ws",
@@ -114,21 +111,5 @@ public record Combination(
       }
     }
     return Optional.empty();
-  }
-
-  /**
-   * Builds a class that may be missing from this build (transports written on other branches), by
-   * its public constructor: no argument, or the identity key.
-   */
-  @SuppressWarnings("unchecked")
-  private static <T> T newInstance(String className, PrivateKey... key) {
-    try {
-      Class<?> c = Class.forName(className);
-      return key.length == 0
-          ? (T) c.getConstructor().newInstance()
-          : (T) c.getConstructor(PrivateKey.class).newInstance(key[0]);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot build " + className + ": " + e, e);
-    }
   }
 }
