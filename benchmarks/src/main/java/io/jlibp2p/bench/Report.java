@@ -110,6 +110,9 @@ final class Report {
           v.get("manyOpenSeconds")));
     }
     b.append("\n## Not measured here\n\n");
+    if (r.rows().stream().allMatch(row -> row.jlibp2p().isOk() && row.js().isOk())) {
+      b.append("Nothing: every combination ran on both sides.\n");
+    }
     for (Row row : r.rows()) {
       if (!row.jlibp2p().isOk()) {
         b.append("- ").append(row.combination().name()).append(", jlibp2p: ").append(status(row.jlibp2p())).append(" — ").append(row.jlibp2p().reason()).append("\n");
