@@ -4,6 +4,7 @@ import io.jlibp2p.core.PeerIdMismatchException;
 import io.jlibp2p.core.SecurityHandshakeException;
 import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.security.tls.internal.EngineTrustManager;
 import io.jlibp2p.security.tls.internal.TlsCertificateException;
 import io.jlibp2p.security.tls.internal.TlsCertificates;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -13,7 +14,6 @@ import io.netty.handler.codec.quic.QuicSslEngine;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
-import java.net.Socket;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * libp2p TLS for QUIC (specs tls/tls.md, quic): our self-signed certificate with the libp2p Public
@@ -140,8 +139,9 @@ public final class QuicTls {
     }
   }
 
-  private final class Trust extends X509ExtendedTrustManager {
-    private void verify(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+  private final class Trust extends EngineTrustManager {
+    @Override
+    protected void check(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
       PeerVerification v = engine == null ? null : pending.get(engine);
       if (v == null) {
         throw new TlsCertificateException("no handshake in progress for this engine");
@@ -164,47 +164,6 @@ public final class QuicTls {
         v.failure = e;
         throw e;
       }
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      verify(chain, engine);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      verify(chain, engine);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("libp2p QUIC verifies certificates on its engines only");
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("libp2p QUIC verifies certificates on its engines only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("libp2p QUIC verifies certificates on its engines only");
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("libp2p QUIC verifies certificates on its engines only");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }

@@ -11,10 +11,10 @@ import io.jlibp2p.security.tls.internal.TlsCertificates.VerifiedPeer;
 import io.jlibp2p.spi.RawConnection;
 import io.jlibp2p.spi.SecureConnection;
 import java.io.IOException;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.SecureRandom;
+import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.InstantSource;
@@ -33,7 +33,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The libp2p TLS handshake (specs tls/tls.md) on the JDK's {@link SSLEngine}: TLS 1.3 only, client
@@ -235,8 +234,9 @@ public final class TlsHandshake {
     return engine == null ? null : attempts.get(engine);
   }
 
-  private final class TrustManagerImpl extends X509ExtendedTrustManager {
-    private void check(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
+  private final class TrustManagerImpl extends EngineTrustManager {
+    @Override
+    protected void check(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
       Attempt attempt = attempt(engine);
       if (attempt == null) {
         throw new CertificateException("no libp2p TLS handshake for this engine");
@@ -251,47 +251,6 @@ public final class TlsHandshake {
             "remote is " + peer.peerId() + " (expected: " + attempt.expected + ")");
       }
       attempt.remote = peer;
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      check(chain, engine);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      check(chain, engine);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("libp2p TLS runs on SSLEngine only");
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("libp2p TLS runs on SSLEngine only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("libp2p TLS runs on SSLEngine only");
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("libp2p TLS runs on SSLEngine only");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 
