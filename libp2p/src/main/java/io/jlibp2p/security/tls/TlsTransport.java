@@ -9,11 +9,15 @@ import io.jlibp2p.security.tls.internal.TlsRecordLayer;
 import io.jlibp2p.spi.RawConnection;
 import io.jlibp2p.spi.SecureConnection;
 import io.jlibp2p.spi.SecureTransport;
+import io.jlibp2p.security.tls.internal.TlsCertificates.Credentials;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * libp2p TLS ({@code /tls/1.0.0}, specs tls/tls.md): TLS 1.3 on the JDK's {@code SSLEngine}, both
@@ -21,8 +25,10 @@ import java.util.Objects;
  * (OID {@value TlsCertificates#EXTENSION_OID}): the host key and its signature of {@code
  * "libp2p-tls-handshake:"} followed by the certificate's SubjectPublicKeyInfo.
  *
- * <p>Each connection gets a fresh ECDSA P-256 certificate key and certificate, valid from an hour
- * before its creation for about 100 years (as go-libp2p). The peer's certificate is verified
+ * <p>A transport makes one ECDSA P-256 certificate key and certificate, on its first handshake,
+ * valid from an hour before its creation for about 100 years, and presents it on every connection
+ * (as go-libp2p does; the spec allows reusing a certificate); a new one replaces it a day before
+ * it expires. The peer's certificate is verified
  * strictly: exactly one certificate, valid now, correctly self-signed, no critical extension we do
  * not understand, and a valid libp2p extension; as initiator we check the expected peer id before
  * we authenticate ourselves. A refused certificate ends in a {@link
@@ -61,7 +67,15 @@ public final class TlsTransport implements SecureTransport {
   /** The multistream-select id of libp2p TLS. */
   public static final ProtocolId PROTOCOL_ID = ProtocolId.of("/tls/1.0.0");
 
+  /** How long before its expiry a certificate is replaced by a new one. */
+  static final Duration RENEW_BEFORE_EXPIRY = Duration.ofDays(1);
+
   private final TlsHandshake handshake;
+  private final PrivateKey identity;
+  private final SecureRandom random;
+  private final InstantSource clock;
+  private final ReentrantLock credentialsLock = new ReentrantLock();
+  private Credentials credentials; // guarded by credentialsLock
 
   /** A transport for {@code identity}, with the system clock and a strong random source. */
   public TlsTransport(PrivateKey identity) {
@@ -76,13 +90,26 @@ public final class TlsTransport implements SecureTransport {
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(random, "random");
     Objects.requireNonNull(clock, "clock");
-    this.handshake =
-        new TlsHandshake(
-            PROTOCOL_ID,
-            identity,
-            random,
-            clock,
-            connection -> TlsCertificates.create(identity, random, clock.instant()));
+    this.identity = identity;
+    this.random = random;
+    this.clock = clock;
+    this.handshake = new TlsHandshake(PROTOCOL_ID, identity, random, clock, c -> credentials());
+  }
+
+  /** The certificate we present: made on first use, replaced shortly before it expires. */
+  Credentials credentials() {
+    credentialsLock.lock();
+    try {
+      Instant now = clock.instant();
+      if (credentials == null
+          || now.isAfter(
+              credentials.chain().getFirst().getNotAfter().toInstant().minus(RENEW_BEFORE_EXPIRY))) {
+        credentials = TlsCertificates.create(identity, random, now);
+      }
+      return credentials;
+    } finally {
+      credentialsLock.unlock();
+    }
   }
 
   @Override

@@ -137,6 +137,24 @@ class TlsCertificatesTest {
         .hasMessageContaining("expired");
   }
 
+  @Test
+  void aRememberedCertificateStillNeedsItsExactBytes() throws Exception {
+    byte[] der = TlsCertificates.create(PrivateKey.generate(KeyType.ED25519), RANDOM, NOW).chain().getFirst().getEncoded();
+    VerifiedPeer first = TlsCertificates.verify(der, NOW);
+    assertThat(TlsCertificates.verify(der.clone(), NOW)).isEqualTo(first);
+    // the last byte is part of the self-signature: the altered copy is verified afresh and refused
+    byte[] altered = der.clone();
+    altered[altered.length - 1] ^= 1;
+    assertThatThrownBy(() -> TlsCertificates.verify(altered, NOW))
+        .isInstanceOf(TlsCertificateException.class);
+    // remembering is bounded: many other certificates push this one out, and it still verifies
+    PrivateKey other = PrivateKey.generate(KeyType.ED25519);
+    for (int i = 0; i < TlsCertificates.VERIFIED_CACHE_SIZE + 1; i++) {
+      TlsCertificates.verify(TlsCertificates.create(other, RANDOM, NOW).chain().getFirst().getEncoded(), NOW);
+    }
+    assertThat(TlsCertificates.verify(der, NOW)).isEqualTo(first);
+  }
+
   /** A certificate for a fresh key, with the given extensions, valid around NOW. */
   static byte[] certificate(KeyPair key, List<Extension> extensions) throws Exception {
     return TlsCertificates.selfSigned(

@@ -137,6 +137,25 @@ class TlsTransportTest {
   }
 
   @Test
+  void oneCertificateServesEveryConnectionUntilADayBeforeItExpires() {
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    java.util.concurrent.atomic.AtomicReference<Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(start);
+    PrivateKey identity = PrivateKey.generate(KeyType.ED25519);
+    TlsTransport transport = new TlsTransport(identity, new SecureRandom(), now::get);
+    Credentials first = transport.credentials();
+    assertThat(transport.credentials()).isSameAs(first);
+    Instant notAfter = first.chain().getFirst().getNotAfter().toInstant();
+    now.set(notAfter.minus(TlsTransport.RENEW_BEFORE_EXPIRY));
+    assertThat(transport.credentials()).isSameAs(first);
+    now.set(notAfter.minus(TlsTransport.RENEW_BEFORE_EXPIRY).plusSeconds(1));
+    Credentials renewed = transport.credentials();
+    assertThat(renewed).isNotSameAs(first);
+    assertThat(renewed.chain().getFirst().getNotAfter().toInstant()).isAfter(notAfter);
+    assertThat(renewed.key()).isNotEqualTo(first.key());
+  }
+
+  @Test
   void alpnSelection() {
     assertThat(TlsHandshake.alpnOffer(List.of(YAMUX, MPLEX)))
         .containsExactly("/yamux/1.0.0", "/mplex/6.7.0", "libp2p");

@@ -5,6 +5,7 @@ import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.crypto.PublicKey;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -16,8 +17,11 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
@@ -65,6 +69,9 @@ public final class TlsCertificates {
 
   /** Longest host key signature accepted in the extension (RSA-8192 is 1024 bytes). */
   public static final int MAX_SIGNATURE_LENGTH = 1024;
+
+  /** How many verified certificates {@link #verify(byte[], Instant)} remembers. */
+  public static final int VERIFIED_CACHE_SIZE = 256;
 
   private static final ASN1ObjectIdentifier LIBP2P_EXTENSION = new ASN1ObjectIdentifier(EXTENSION_OID);
   private static final ASN1ObjectIdentifier EC_PUBLIC_KEY = new ASN1ObjectIdentifier("1.2.840.10045.2.1");
@@ -210,21 +217,74 @@ public final class TlsCertificates {
     return verify(chain.getFirst(), now);
   }
 
-  /** Verifies one DER certificate; see {@link #verify(List, Instant)}. */
+  /**
+   * Verifies one DER certificate; see {@link #verify(List, Instant)}. Peers reuse their
+   * certificate across connections (go-libp2p and jlibp2p do), so the last {@link
+   * #VERIFIED_CACHE_SIZE} certificates that passed are remembered by their exact bytes: a repeat
+   * has only its validity period checked again.
+   */
   public static VerifiedPeer verify(byte[] der, Instant now) throws TlsCertificateException {
     if (der.length > MAX_CERTIFICATE_LENGTH) {
       throw new TlsCertificateException(
           "certificate of " + der.length + " bytes (limit: " + MAX_CERTIFICATE_LENGTH + ")");
     }
+    Verified known = VERIFIED.get(der);
+    if (known != null) {
+      checkValidity(known.notBefore(), known.notAfter(), now);
+      return known.peer();
+    }
     try {
-      return verifyBounded(der, now);
+      Verified verified = verifyBounded(der, now);
+      VERIFIED.put(der, verified);
+      return verified.peer();
     } catch (RuntimeException e) {
       // BouncyCastle's ASN.1 classes signal some malformed input with unchecked exceptions
       throw new TlsCertificateException("malformed certificate: " + e.getMessage(), e);
     }
   }
 
-  private static VerifiedPeer verifyBounded(byte[] der, Instant now) throws TlsCertificateException {
+  private static final VerifiedCache VERIFIED = new VerifiedCache(VERIFIED_CACHE_SIZE);
+
+  /** A certificate that passed every check but the validity period's, which depends on the time. */
+  private record Verified(VerifiedPeer peer, Instant notBefore, Instant notAfter) {}
+
+  /** A bounded least-recently-used map from a certificate's DER bytes to its verification. */
+  private static final class VerifiedCache {
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final LinkedHashMap<ByteBuffer, Verified> entries;
+
+    VerifiedCache(int capacity) {
+      this.capacity = capacity;
+      this.entries =
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Verified> eldest) {
+              return size() > VerifiedCache.this.capacity;
+            }
+          };
+    }
+
+    Verified get(byte[] der) {
+      lock.lock();
+      try {
+        return entries.get(ByteBuffer.wrap(der));
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void put(byte[] der, Verified verified) {
+      lock.lock();
+      try {
+        entries.put(ByteBuffer.wrap(der.clone()), verified);
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private static Verified verifyBounded(byte[] der, Instant now) throws TlsCertificateException {
     X509CertificateHolder cert;
     TBSCertificate tbs;
     try {
@@ -263,7 +323,8 @@ public final class TlsCertificates {
     } catch (IOException e) {
       throw new TlsCertificateException("cannot encode the certificate's public key", e);
     }
-    return verifySignedKey(libp2p.getExtnValue().getOctets(), spkiDer);
+    VerifiedPeer peer = verifySignedKey(libp2p.getExtnValue().getOctets(), spkiDer);
+    return new Verified(peer, cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant());
   }
 
   private static void checkValidity(X509CertificateHolder cert, Instant now)
@@ -276,6 +337,11 @@ public final class TlsCertificates {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new TlsCertificateException("certificate has a malformed validity period", e);
     }
+    checkValidity(notBefore, notAfter, now);
+  }
+
+  private static void checkValidity(Instant notBefore, Instant notAfter, Instant now)
+      throws TlsCertificateException {
     if (now.isBefore(notBefore)) {
       throw new TlsCertificateException("certificate is not valid yet (valid from " + notBefore + ")");
     }

@@ -36,7 +36,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * The libp2p TLS handshake (specs tls/tls.md) on the JDK's {@link SSLEngine}: TLS 1.3 only, client
- * authentication required, each side presenting a fresh self-signed certificate with the libp2p
+ * authentication required, each side presenting a self-signed certificate with the libp2p
  * Public Key Extension, verified by {@link TlsCertificates#verify}; ALPN carries the muxers for
  * early negotiation (specs connections/inlined-muxer-negotiation.md). Thread-safe: one instance per
  * local identity, each call runs one handshake on the calling thread.
