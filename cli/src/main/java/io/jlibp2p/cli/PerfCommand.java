@@ -76,7 +76,7 @@ final class PerfCommand implements Callable<Integer> {
         stop.await();
         return 0;
       }
-      try (Host host = b.build()) {
+      try (Host host = b.noListen().build()) {
         return client(host, addr);
       }
     } catch (Exception e) {

@@ -5,7 +5,6 @@ import io.jlibp2p.core.Host;
 import io.jlibp2p.core.PeerInfo;
 import io.jlibp2p.host.Libp2p;
 import io.jlibp2p.protocol.ping.Ping;
-import io.jlibp2p.transport.quic.QuicTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +24,7 @@ final class PingCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Host host = Libp2p.builder().muxedTransport(QuicTransport::new).build()) {
+    try (Host host = Libp2p.builder().noListen().build()) {
       PeerInfo peer = PeerInfo.parse(address);
       Connection c = host.connect(peer);
       List<Duration> rtts = Ping.ping(host, peer.peerId(), count);

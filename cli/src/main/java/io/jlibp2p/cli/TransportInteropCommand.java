@@ -88,7 +88,7 @@ final class TransportInteropCommand implements Callable<Integer> {
       return 1;
     }
     log("dialing " + addr);
-    try (Host host = b.build()) {
+    try (Host host = b.noListen().build()) {
       long start = System.nanoTime();
       PeerInfo peer = PeerInfo.parse(addr);
       host.connect(peer);

@@ -12,6 +12,7 @@ import io.jlibp2p.muxer.yamux.YamuxMuxer;
 import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.tls.TlsTransport;
 import io.jlibp2p.spi.SecureMuxedTransport;
+import io.jlibp2p.spi.SecureMuxedTransportProvider;
 import io.jlibp2p.spi.SecureTransport;
 import io.jlibp2p.spi.StreamMuxer;
 import io.jlibp2p.spi.Transport;
@@ -28,17 +29,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /**
  * The one way to build a {@link Host}.
  *
  * <p>Defaults fill only what was not set: a fresh Ed25519 identity; the TCP and WebSocket
- * transports (ws; wss dialing with the JDK's trust store); Noise
- * then TLS security; yamux then mplex; {@link HostLimits#DEFAULT}; no listen address (a host that only
- * dials). Ping ({@code /ipfs/ping/1.0.0}) and identify ({@code /ipfs/id/1.0.0}, {@code
- * /ipfs/id/push/1.0.0}) are always served. Setting any transport, security or muxer replaces that
- * default list by the ones given, in preference order.
+ * transports (ws; wss dialing with the JDK's trust store), plus every {@link
+ * SecureMuxedTransportProvider} on the class path (QUIC, when the {@code libp2p-quic} module is
+ * there); Noise then TLS security; yamux then mplex; {@link HostLimits#DEFAULT}; and, as in
+ * go-libp2p, listening on {@value #DEFAULT_TCP_LISTEN} plus each provider's default addresses (QUIC:
+ * {@code /ip4/0.0.0.0/udp/0/quic-v1}), keeping only those a configured transport can listen on
+ * ({@link Builder#noListen()} makes a host that only dials). Ping ({@code /ipfs/ping/1.0.0}) and
+ * identify ({@code /ipfs/id/1.0.0}, {@code /ipfs/id/push/1.0.0}) are always served. Setting any
+ * transport (plain or secure-muxed), security or muxer replaces that default list by the ones
+ * given, in preference order.
  *
  * {@snippet :
  * Host host = Libp2p.builder()
@@ -53,8 +59,13 @@ public final class Libp2p {
   /** This library's version, e.g. {@code 0.1.0}. */
   public static final String VERSION = readVersion();
 
+  /** The TCP address a host listens on when no listen address was given. */
+  public static final String DEFAULT_TCP_LISTEN = "/ip4/0.0.0.0/tcp/0";
+
   /** The identify protocol version we announce. */
   public static final String PROTOCOL_VERSION = "ipfs/0.1.0";
+
+  private static final System.Logger LOG = System.getLogger(Libp2p.class.getName());
 
   private Libp2p() {}
 
@@ -67,6 +78,7 @@ public final class Libp2p {
   public static final class Builder {
     private PrivateKey identity;
     private final List<Multiaddr> listen = new ArrayList<>();
+    private boolean noListen;
     private final List<Transport> transports = new ArrayList<>();
     private final List<Function<PrivateKey, SecureMuxedTransport>> muxedTransports = new ArrayList<>();
     private final List<Function<PrivateKey, SecureTransport>> security = new ArrayList<>();
@@ -95,6 +107,12 @@ public final class Libp2p {
     /** Adds listen addresses. */
     public Builder listen(Multiaddr... addresses) {
       listen.addAll(List.of(addresses));
+      return this;
+    }
+
+    /** Listens nowhere (instead of the default addresses): a host that only dials. */
+    public Builder noListen() {
+      this.noListen = true;
       return this;
     }
 
@@ -161,18 +179,45 @@ public final class Libp2p {
      */
     public Host build() throws IOException {
       PrivateKey key = identity != null ? identity : PrivateKey.generate(KeyType.ED25519);
+      boolean defaultTransports = transports.isEmpty() && muxedTransports.isEmpty();
       List<Transport> ts = transports.isEmpty()
           ? List.of(new TcpTransport(), new WebSocketTransport())
           : List.copyOf(transports);
+      List<SecureMuxedTransportProvider> providers =
+          defaultTransports
+              ? ServiceLoader.load(SecureMuxedTransportProvider.class, Libp2p.class.getClassLoader())
+                  .stream().map(ServiceLoader.Provider::get).toList()
+              : List.of();
       List<Function<PrivateKey, SecureTransport>> sf =
           security.isEmpty() ? List.of(NoiseTransport::new, TlsTransport::new) : security;
       List<SecureTransport> sec = sf.stream().map(f -> f.apply(key)).toList();
       List<StreamMuxer> mux =
           muxers.isEmpty() ? List.of(new YamuxMuxer(), new MplexMuxer()) : List.copyOf(muxers);
-      List<SecureMuxedTransport> mts = muxedTransports.stream().map(f -> f.apply(key)).toList();
+      List<SecureMuxedTransport> mts = new ArrayList<>();
+      muxedTransports.forEach(f -> mts.add(f.apply(key)));
+      for (SecureMuxedTransportProvider p : providers) {
+        try {
+          mts.add(p.create(key));
+        } catch (RuntimeException | LinkageError e) {
+          // e.g. QUIC's native library does not load on this platform: the host goes without it
+          LOG.log(System.Logger.Level.WARNING,
+              "default transport " + p.getClass().getName() + " is unavailable: " + e, e);
+        }
+      }
+      List<Multiaddr> addresses = listen;
+      if (addresses.isEmpty() && !noListen) {
+        List<Multiaddr> candidates = new ArrayList<>();
+        candidates.add(Multiaddr.parse(DEFAULT_TCP_LISTEN));
+        providers.forEach(p -> candidates.addAll(p.defaultListenAddresses()));
+        addresses =
+            candidates.stream()
+                .filter(a -> ts.stream().anyMatch(t -> t.canListen(a))
+                    || mts.stream().anyMatch(t -> t.canListen(a)))
+                .toList();
+      }
       return HostImpl.start(
-          new HostImpl.Config(key, ts, mts, sec, mux, List.copyOf(listen), Map.copyOf(handlers), limits,
-              agentVersion, PROTOCOL_VERSION, clock));
+          new HostImpl.Config(key, ts, List.copyOf(mts), sec, mux, List.copyOf(addresses),
+              Map.copyOf(handlers), limits, agentVersion, PROTOCOL_VERSION, clock));
     }
   }
 

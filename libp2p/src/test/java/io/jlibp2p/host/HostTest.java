@@ -26,6 +26,7 @@ import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.plaintext.PlaintextTransport;
 import io.jlibp2p.security.tls.TlsTransport;
 import io.jlibp2p.spi.SecureTransport;
+import io.jlibp2p.transport.websocket.WebSocketTransport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -210,6 +211,24 @@ class HostTest {
       assertThat(c.security().value()).isEqualTo(securityId(security));
       assertThat(Ping.ping(client, server.peerId(), 1)).hasSize(1);
     }
+  }
+
+  @Test
+  void defaultsListenOnEveryInterfaceOverTcpAndNoListenOnlyDials() throws Exception {
+    Host server = Libp2p.builder().build();
+    hosts.add(server);
+    assertThat(server.listenAddresses()).isNotEmpty()
+        .allSatisfy(a -> assertThat(a.toString()).contains("/tcp/").doesNotStartWith("/ip4/0.0.0.0"))
+        .anySatisfy(a -> assertThat(a.toString()).startsWith("/ip4/127.0.0.1/tcp/"));
+    Host client = Libp2p.builder().noListen().build();
+    hosts.add(client);
+    assertThat(client.listenAddresses()).isEmpty();
+    assertThat(client.connect(info(server)).remotePeer()).isEqualTo(server.peerId());
+    assertThat(Ping.ping(client, server.peerId(), 1)).hasSize(1);
+    // a transport that cannot listen on the default address: no listener, no failure
+    Host wsOnly = Libp2p.builder().transport(new WebSocketTransport()).build();
+    hosts.add(wsOnly);
+    assertThat(wsOnly.listenAddresses()).isEmpty();
   }
 
   @Test

@@ -85,6 +85,20 @@ class QuicHostTest {
     assertThat(back.remoteAddress()).isEqualTo(quicAddress(a));
   }
 
+  @Test
+  void theBuilderDefaultsListenOnAndDialQuicWhenThisModuleIsPresent() throws Exception {
+    Host server = Libp2p.builder().handler(Echo.ID, new Echo()).build();
+    hosts.add(server);
+    assertThat(server.listenAddresses())
+        .anySatisfy(a -> assertThat(a.toString()).startsWith("/ip4/127.0.0.1/udp/").endsWith("/quic-v1"))
+        .anySatisfy(a -> assertThat(a.toString()).startsWith("/ip4/127.0.0.1/tcp/"));
+    Host client = Libp2p.builder().noListen().build();
+    hosts.add(client);
+    Connection c = client.connect(new PeerInfo(server.peerId(), List.of(quicAddress(server))));
+    assertThat(c.muxer().value()).isEqualTo("/quic-v1");
+    assertThat(Ping.ping(client, server.peerId(), 1)).hasSize(1);
+  }
+
   private static Multiaddr quicAddress(Host h) {
     return h.listenAddresses().stream().filter(m -> m.toString().endsWith("/quic-v1")).findFirst().orElseThrow();
   }
