@@ -5,6 +5,8 @@ import io.jlibp2p.host.Libp2p;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.protocol.echo.Echo;
 import io.jlibp2p.transport.quic.QuicTransport;
+import io.jlibp2p.transport.tcp.TcpTransport;
+import io.jlibp2p.transport.websocket.WebSocketTransport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,12 +31,26 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--echo", description = "Serve /echo/1.0.0.")
   boolean echo;
 
+  @Option(names = "--wss-keystore", paramLabel = "FILE", description = "PKCS#12 key store with the key and certificate chain to serve secure WebSocket (/tls/ws, /wss) with. Default: a new self-signed certificate")
+  Path wssKeyStore;
+
+  @Option(names = "--wss-keystore-password", paramLabel = "PASSWORD", defaultValue = "", description = "Password of --wss-keystore (default: empty)")
+  String wssKeyStorePassword;
+
+  @Option(names = "--wss-cert-out", paramLabel = "FILE", defaultValue = "wss-certificate.pem", description = "Where the self-signed wss certificate is written, in PEM (default: ${DEFAULT-VALUE})")
+  Path wssCertOut;
+
   @Override
   public Integer call() throws Exception {
     Libp2p.Builder b =
         Libp2p.builder().identity(Keys.loadOrCreate(key)).muxedTransport(QuicTransport::new);
-    for (String a : listen == null || listen.isEmpty() ? DEFAULT_LISTEN : listen) {
-      b.listen(a);
+    List<Multiaddr> addresses =
+        (listen == null || listen.isEmpty() ? DEFAULT_LISTEN : listen).stream().map(Multiaddr::parse).toList();
+    addresses.forEach(b::listen);
+    if (wssKeyStore != null || addresses.stream().anyMatch(WssOptions::isWss)) {
+      b.transport(new TcpTransport())
+          .transport(new WebSocketTransport(WssOptions.server(
+              addresses, wssKeyStore, wssKeyStorePassword.toCharArray(), wssCertOut, System.out)));
     }
     if (echo) {
       b.handler(Echo.ID, new Echo());

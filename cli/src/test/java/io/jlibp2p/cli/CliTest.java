@@ -87,6 +87,33 @@ class CliTest {
   }
 
   @Test
+  void nodeListensOnSecureWebSocketWithASelfSignedCertificateAndPingTrustsIt() throws Exception {
+    Path cert = dir.resolve("wss.pem");
+    Process node =
+        jlibp2p("node", "--listen", "/ip4/127.0.0.1/tcp/0/tls/ws", "--key", dir.resolve("wss.key").toString(),
+                "--wss-cert-out", cert.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(r.readLine()).startsWith("wss certificate: self-signed for localhost, 127.0.0.1");
+      String peerId = r.readLine().substring("peer id: ".length());
+      String listening = r.readLine();
+      assertThat(listening).startsWith("listening: /ip4/127.0.0.1/tcp/").endsWith("/tls/ws/p2p/" + peerId);
+      String address = listening.substring("listening: ".length());
+      // the JDK's trust store does not know the certificate: refused
+      List<String> refused = run(jlibp2p("ping", address, "--count", "1"), 1);
+      assertThat(refused).anySatisfy(l -> assertThat(l).startsWith("ping failed: "));
+      List<String> ping = run(jlibp2p("ping", address, "--count", "2", "--trust-cert", cert.toString()), 0);
+      assertThat(ping).filteredOn(l -> l.startsWith("ping ")).hasSize(2)
+          .allSatisfy(l -> assertThat(l).matches("ping \\d: /ip4/127\\.0\\.0\\.1/tcp/\\d+/tls/ws rtt=\\d+\\.\\d{3} ms"));
+    } finally {
+      node.destroy();
+      assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
   void perfClientAgainstPerfServer() throws Exception {
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
