@@ -392,8 +392,10 @@ class Peer {
     const count = optionalInt(args, 'streams', 1, 1, MAX_ECHO_STREAMS)
     const to = target(args)
     const start = performance.now()
+    const stages = new Array(count).fill('dialing')
     const one = async (s) => {
       const stream = await this.node.dialProtocol(to, ECHO, { signal, ...STREAM_LIMITS })
+      stages[s] = 'writing'
       const expected = pattern(size, s)
       const received = new Uint8ArrayList()
       const ended = consume(stream, chunk => {
@@ -402,12 +404,15 @@ class Peer {
       })
       try {
         await writeAll(stream, expected, signal)
+        stages[s] = 'closing'
         await stream.close({ signal })
       } catch (err) {
         stream.abort(err)
         throw err
       }
+      stages[s] = () => `reading (${received.byteLength} bytes back, status ${stream.status}, read ${stream.readStatus}, write ${stream.writeStatus})`
       const result = await raceAbort(ended, signal)
+      stages[s] = 'done'
       if (result.how !== 'eof') throw new Error(`echo stream ${s} ended with ${result.how}: ${result.error ?? ''}`)
       const got = received.subarray()
       if (got.byteLength !== size) throw new Error(`echo stream ${s}: sent ${size} bytes, got ${got.byteLength} back`)
@@ -416,7 +421,15 @@ class Peer {
       }
       return got.byteLength
     }
-    const counts = await Promise.all(Array.from({ length: count }, (_, s) => one(s)))
+    let counts
+    try {
+      counts = await Promise.all(Array.from({ length: count }, (_, s) => one(s)))
+    } catch (err) {
+      // say where each stream was, so that a stall can be told from a failure
+      const where = stages.map((st, s) => `${s}: ${typeof st === 'function' ? st() : st}`)
+        .filter(w => !w.endsWith(': done'))
+      throw new Error(`${errorText(err)}; streams not done: ${where.join('; ')}`)
+    }
     const bytes = counts.reduce((a, b) => a + b, 0)
     return { streams: count, bytesSent: size * count, bytesReceived: bytes, elapsedMs: performance.now() - start }
   }

@@ -151,13 +151,20 @@ class JsInteropTest {
    * The same over QUIC-v1 ({@code @chainsafe/libp2p-quic} on the js side), both directions.
    *
    * <p>Disabled: it passes most runs but intermittently stalls on a batch of concurrent echo
-   * streams (seen with 30 and with 4, from either side) until the 60 s timeout; the cause is not
-   * yet found. Connect, identify, ping and a single stream over QUIC with js-libp2p run in every
+   * streams until the 60 s timeout. qlog traces show the cause: our FIN, written after the
+   * stream's data had gone out, never reached js — quiche (netty-codec-native-quic 4.2.18) does
+   * not resend a lost FIN-only STREAM frame, and forgets an unsent one when the stream's data is
+   * acknowledged while the congestion window is full. {@code QuicStream} now sends the FIN with the
+   * last data whenever a close follows a write, which removed the stalls of streams we open; the
+   * echo handler's FIN, which follows a wait for the remote's FIN, still goes alone. Connect, identify, ping and a single stream over QUIC with js-libp2p run in every
    * build through {@link TransportInteropTest}; jlibp2p-to-jlibp2p QUIC (100 concurrent streams,
    * resets, idle timeout) is proven in libp2p-quic's own tests.
    */
   @org.junit.jupiter.api.Disabled(
-      "intermittent stall of concurrent streams with @chainsafe/libp2p-quic 2.1.1; cause not yet found")
+      "intermittent: a FIN sent alone (after all of a stream's data) can be dropped by quiche in"
+          + " netty-codec-native-quic 4.2.18, the newest build served here: it never resends a lost"
+          + " FIN-only frame, and forgets an unsent one once the data is acknowledged; js then waits"
+          + " for the end of the stream. Seen in qlog traces; see QuicStream.")
   @ParameterizedTest(name = "quic-v1, jlibp2p dials: {0}")
   @CsvSource({"true", "false"})
   void fullScenarioOverQuic(boolean javaDials) throws Exception {

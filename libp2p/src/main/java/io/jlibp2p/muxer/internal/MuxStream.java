@@ -101,6 +101,13 @@ public abstract class MuxStream implements MuxedStream {
   /** Forgets the stream in its connection (it is finished in both directions). */
   protected abstract void unregister();
 
+  /**
+   * The application is about to wait for data: a muxer that holds written data back (to send it
+   * with a later close) sends it now, as the remote may be waiting for it to answer. Called with
+   * {@link #lock} held; must not block. Default: nothing.
+   */
+  protected void readWouldBlock() {}
+
   // ---- application side ----
 
   private int read(byte[] b, int off, int len) throws IOException {
@@ -125,6 +132,7 @@ public abstract class MuxStream implements MuxedStream {
         if (remoteEof) {
           return -1;
         }
+        readWouldBlock();
         await(readable);
       }
       n = buffer.read(b, off, len);

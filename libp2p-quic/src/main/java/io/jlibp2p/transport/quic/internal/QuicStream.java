@@ -17,11 +17,21 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A QUIC stream as a {@link MuxStream}: half-close is FIN, {@link #reset} sends RESET_STREAM and
  * STOP_SENDING, {@link #close} sends FIN and STOP_SENDING. The remote's RESET_STREAM fails reads
  * (and writes) with a reset; its STOP_SENDING fails writes only.
+ *
+ * <p>The FIN goes out with the last data whenever it can: the last write of a burst is held back on
+ * the event loop (for at most {@link #HOLD_NANOS}, or until the application writes again, waits to
+ * read, or closes), so that a close right after a write sends one STREAM frame carrying both. A
+ * FIN in a frame of its own is fragile in the QUIC stack we use (quiche in netty-codec-native-quic
+ * 4.2.18): it does not send such a frame again when its packet is lost, and it forgets a FIN not
+ * yet sent once all of the stream's data is acknowledged (the congestion window was full when the
+ * FIN was written) — either way the remote waits for the end of the stream forever.
  *
  * <p>Backpressure: the event loop reads from QUIC only while fewer than {@code streamReadBuffer}
  * bytes wait for the application, so QUIC returns flow-control credit only as the application
@@ -35,6 +45,9 @@ final class QuicStream extends MuxStream {
   /** libp2p's error code for a reset stream (go-libp2p uses 0). */
   static final int RESET_CODE = 0;
 
+  /** Longest time the last write of a burst waits for a close that can carry it with the FIN. */
+  static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
   private final QuicMuxedConnection conn;
   private final QuicStreamChannel channel;
   private final int readLimit;
@@ -47,6 +60,11 @@ final class QuicStream extends MuxStream {
   private boolean readRequested; // a read is pending on the channel
   // event loop only
   private boolean finished;
+  private ByteBuf held; // the last flushed write, not yet given to QUIC
+  private int heldLength;
+  private boolean holdTimerArmed;
+  /** Whether a write is (or is about to be) held: the application side's view of {@link #held}. */
+  private volatile boolean holding;
 
   QuicStream(QuicMuxedConnection conn, QuicStreamChannel channel, boolean inbound) {
     super(channel.streamId(), inbound);
@@ -99,32 +117,110 @@ final class QuicStream extends MuxStream {
   }
 
   @Override
-  protected void sendData(byte[] b, int off, int len, boolean flush) {
+  protected void sendData(byte[] b, int off, int len, boolean flush) throws IOException {
     ByteBuf data = Unpooled.wrappedBuffer(Arrays.copyOfRange(b, off, off + len));
-    ChannelFuture f = flush ? channel.writeAndFlush(data) : channel.write(data);
-    f.addListener(done -> written(len, done.cause()));
+    if (flush) {
+      holding = true;
+    }
+    onEventLoop(
+        () -> {
+          releaseHeld(false); // an earlier write goes first
+          if (flush) {
+            held = data;
+            heldLength = len;
+            holding = true;
+            armHoldTimer();
+          } else {
+            write(data, len, false);
+          }
+        });
   }
 
   @Override
-  protected void flushData() {
-    channel.flush();
+  protected void flushData() throws IOException {
+    onEventLoop(() -> releaseHeld(true));
+  }
+
+  @Override
+  protected void readWouldBlock() {
+    if (holding) {
+      channel.eventLoop().execute(() -> releaseHeld(true));
+    }
   }
 
   /**
-   * FIN as a frame through the ordinary write path: Netty's {@code shutdownOutput()} writes its FIN
-   * past the queue of writes still waiting for flow-control credit, which would cut them off.
+   * FIN as a frame through the ordinary write path, with the held write when there is one: Netty's
+   * {@code shutdownOutput()} writes its FIN past the queue of writes still waiting for flow-control
+   * credit, which would cut them off.
    */
   @Override
-  protected void sendClose() {
+  protected void sendClose() throws IOException {
     lock.lock();
     try {
-      unsent++; // the FIN frame, so that the channel is not closed before it went out
+      unsent++; // the FIN, so that the channel is not closed before it went out
     } finally {
       lock.unlock();
     }
-    channel
-        .writeAndFlush(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true))
-        .addListener(done -> written(1, done.cause()));
+    onEventLoop(
+        () -> {
+          ByteBuf last = held;
+          int accounted = heldLength + 1;
+          held = null;
+          holding = false;
+          write(new DefaultQuicStreamFrame(last == null ? Unpooled.EMPTY_BUFFER : last, true),
+              last == null ? 1 : accounted, true);
+        });
+  }
+
+  private void onEventLoop(Runnable task) throws IOException {
+    try {
+      channel.eventLoop().execute(task);
+    } catch (RejectedExecutionException e) {
+      throw new ConnectionClosedException("QUIC stream " + id() + ": the transport is closed");
+    }
+  }
+
+  // ---- event loop: held writes ----
+
+  private void write(Object msg, int accounted, boolean flush) {
+    ChannelFuture f = flush ? channel.writeAndFlush(msg) : channel.write(msg);
+    f.addListener(done -> written(accounted, done.cause()));
+  }
+
+  /** Gives the held write to QUIC; flushes when asked even if nothing was held. */
+  private void releaseHeld(boolean flush) {
+    ByteBuf h = held;
+    if (h != null) {
+      held = null;
+      holding = false;
+      write(h, heldLength, flush);
+    } else if (flush) {
+      channel.flush();
+    }
+  }
+
+  private void armHoldTimer() {
+    if (!holdTimerArmed) {
+      holdTimerArmed = true;
+      channel.eventLoop().schedule(
+          () -> {
+            holdTimerArmed = false;
+            releaseHeld(true);
+          },
+          HOLD_NANOS,
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Drops the held write (reset, or the channel is gone), keeping the byte count right. */
+  private void discardHeld() {
+    ByteBuf h = held;
+    if (h != null) {
+      held = null;
+      holding = false;
+      h.release();
+      written(heldLength, null);
+    }
   }
 
   @Override
@@ -139,6 +235,7 @@ final class QuicStream extends MuxStream {
   protected void sendReset() {
     channel.eventLoop().execute(
         () -> {
+          discardHeld();
           if (channel.isActive()) {
             channel.shutdown(RESET_CODE).addListener(f -> channel.close());
           }
@@ -249,6 +346,7 @@ final class QuicStream extends MuxStream {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      discardHeld();
       connectionClosed(new ConnectionClosedException("QUIC stream " + id() + " closed"));
       conn.streamFinished(QuicStream.this);
     }
