@@ -19,6 +19,7 @@ import io.jlibp2p.host.Libp2p;
 import io.jlibp2p.muxer.mplex.MplexMuxer;
 import io.jlibp2p.muxer.yamux.YamuxMuxer;
 import io.jlibp2p.protocol.echo.Echo;
+import io.jlibp2p.testing.TransportConformance;
 import io.jlibp2p.protocol.ping.Ping;
 import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.plaintext.PlaintextTransport;
@@ -338,25 +339,7 @@ class JsInteropTest {
   }
 
   private static void echo(Host host, PeerId peer, int size, int streams) throws Exception {
-    try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<Boolean>> results = new ArrayList<>();
-      for (int i = 0; i < streams; i++) {
-        int seed = i;
-        results.add(ex.submit(() -> {
-          byte[] data = new byte[size];
-          new Random(seed).nextBytes(data);
-          try (Stream s = host.newStream(peer, Echo.ID)) {
-            Future<byte[]> back = ex.submit(() -> s.in().readAllBytes());
-            s.out().write(data);
-            s.closeWrite();
-            return Arrays.equals(back.get(60, TimeUnit.SECONDS), data);
-          }
-        }));
-      }
-      for (Future<Boolean> f : results) {
-        assertThat(f.get(90, TimeUnit.SECONDS)).isTrue();
-      }
-    }
+    assertThat(TransportConformance.echo(host, peer, size, streams)).as("every echo came back intact").isTrue();
   }
 
   private static <T> T await(BlockingQueue<HostEvent> q, Class<T> type, Predicate<T> p) throws InterruptedException {

@@ -9,6 +9,7 @@ import io.jlibp2p.core.PeerInfo;
 import io.jlibp2p.core.PeerStore;
 import io.jlibp2p.core.ProtocolHandler;
 import io.jlibp2p.core.ProtocolId;
+import io.jlibp2p.core.SecurityHandshakeException;
 import io.jlibp2p.core.Stream;
 import io.jlibp2p.core.Subscription;
 import io.jlibp2p.crypto.PeerId;
@@ -50,6 +51,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -103,9 +105,13 @@ public final class HostImpl implements Host {
     this.limits = config.limits();
     this.peerStore = new MemoryPeerStore(config.clock());
     this.events = new EventBus(limits.maxEventBacklog());
-    this.timers =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("jlibp2p-timer").factory());
+    // one timer thread, started now so that a host's thread count does not change while it runs;
+    // cancelled timeouts leave the queue at once
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("jlibp2p-timer").factory());
+    timer.setRemoveOnCancelPolicy(true);
+    timer.prestartCoreThread();
+    this.timers = timer;
     this.pendingUpgrades = new Semaphore(limits.maxPendingUpgrades());
     this.pendingDialSlots = new Semaphore(limits.maxPendingDials());
     this.identify = new Identify(this);
@@ -520,7 +526,13 @@ public final class HostImpl implements Host {
       Duration timeout = Duration.ofNanos(Math.max(left, 1_000_000));
       for (SecureMuxedTransport mt : config.muxedTransports()) {
         if (mt.canDial(a)) {
-          return new ConnectionImpl(this, mt.dial(a, peer, timeout));
+          try {
+            return new ConnectionImpl(this, mt.dial(a, peer, timeout));
+          } catch (SecurityHandshakeException e) {
+            throw e; // the peer answered: its refusal (or another identity) is the failure
+          } catch (IOException e) {
+            throw new IOException("could not connect to " + a + ": " + e.getMessage(), e);
+          }
         }
       }
       Transport t =
