@@ -26,6 +26,9 @@ public final class FrameWriter {
   /** Payloads at most this long are copied into the staging buffer; longer ones bypass it. */
   public static final int COPY_THRESHOLD = 8 * 1024;
 
+  /** First size of the control queue, which grows as frames queue up (idle connections stay small). */
+  static final int INITIAL_CONTROL = 256;
+
   private final OutputStream out;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final byte[] stage = new byte[2 * COPY_THRESHOLD];
@@ -33,7 +36,9 @@ public final class FrameWriter {
 
   private final ReentrantLock controlLock = new ReentrantLock();
   private final Condition controlReady = controlLock.newCondition();
-  private final byte[] control;
+  /** Queued control frames; grows from {@link #INITIAL_CONTROL} up to {@link #controlCapacity}. */
+  private byte[] control; // under controlLock
+  private final int controlCapacity;
   private volatile int controlLen; // written under controlLock
   private volatile boolean closed;
 
@@ -42,7 +47,20 @@ public final class FrameWriter {
    */
   public FrameWriter(OutputStream out, int controlCapacity) {
     this.out = out;
-    this.control = new byte[controlCapacity];
+    this.controlCapacity = controlCapacity;
+    this.control = new byte[Math.min(INITIAL_CONTROL, controlCapacity)];
+  }
+
+  /** With controlLock held: room for {@code len} more queued bytes, false when over capacity. */
+  private boolean controlRoom(int len) {
+    int need = controlLen + len;
+    if (need > controlCapacity) {
+      return false;
+    }
+    if (need > control.length) {
+      control = java.util.Arrays.copyOf(control, Math.min(controlCapacity, Math.max(need, 2 * control.length)));
+    }
+    return true;
   }
 
   /**
@@ -98,7 +116,7 @@ public final class FrameWriter {
   public boolean offerControl(byte[] frame, int off, int len) {
     controlLock.lock();
     try {
-      if (closed || controlLen + len > control.length) {
+      if (closed || !controlRoom(len)) {
         return false;
       }
       System.arraycopy(frame, off, control, controlLen, len);
@@ -153,7 +171,7 @@ public final class FrameWriter {
       if (closed) {
         return;
       }
-      if (lastFrame != null && controlLen + lastFrame.length <= control.length) {
+      if (lastFrame != null && controlRoom(lastFrame.length)) {
         System.arraycopy(lastFrame, 0, control, controlLen, lastFrame.length);
         controlLen += lastFrame.length;
       }

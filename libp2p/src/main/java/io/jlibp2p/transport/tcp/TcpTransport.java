@@ -29,8 +29,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * #BUFFER_SIZE} bytes. Thread-safe.
  */
 public final class TcpTransport implements Transport {
-  /** Size of the read and write buffers of each connection. */
-  public static final int BUFFER_SIZE = 64 * 1024;
+  /**
+   * Size of the read and write buffers of each connection: they gather the small reads and writes
+   * of negotiation; larger ones (a security layer's whole frames) bypass them.
+   */
+  public static final int BUFFER_SIZE = 8 * 1024;
 
   /** Pending accepted connections the kernel may queue per listener. */
   public static final int ACCEPT_BACKLOG = 1024;

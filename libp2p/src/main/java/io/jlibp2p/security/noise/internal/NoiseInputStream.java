@@ -10,8 +10,10 @@ import javax.crypto.AEADBadTagException;
 /**
  * Decrypts Noise transport frames. Reads the underlying stream in bulk into one fixed buffer
  * (several frames per read when they are there), decrypts each frame in place, or straight into
- * the caller's array when it has room for the whole plaintext. One reading thread; no allocation
- * per frame.
+ * the caller's array when it has room for the whole plaintext. The buffer comes from {@link
+ * FrameBuffers#INPUT}: when everything read was consumed and no more bytes are waiting, it goes
+ * back before the stream blocks for more, so an idle connection holds none. One reading thread; no
+ * allocation per frame.
  *
  * <p>A frame that fails authentication, or a stream that ends inside a frame, is a {@link
  * ProtocolViolationException}; the connection is then closed through {@code onFailure} and every
@@ -20,12 +22,16 @@ import javax.crypto.AEADBadTagException;
 public final class NoiseInputStream extends InputStream {
   private static final int HEADER = NoiseFrames.LENGTH_PREFIX;
   private static final int TAG = CipherState.TAG_LENGTH;
+  /** Bytes an idle stream's blocking read asks for. */
+  private static final int IDLE_READ = 64;
 
   private final InputStream in;
   private final CipherState cipher;
   private final Closeable onFailure;
   /** Raw bytes from {@code in}; room for two whole frames so that reads stay large. */
-  private final byte[] buf = new byte[2 * (HEADER + NoiseFrames.MAX_FRAME_LENGTH)];
+  private byte[] buf; // null while nothing is buffered
+  /** Where an idle stream waits for its next bytes, without holding {@link #buf}. */
+  private final byte[] probe = new byte[IDLE_READ];
 
   /** Decrypted, unread plaintext: {@code buf[plainPos, plainLimit)}. */
   private int plainPos;
@@ -134,11 +140,14 @@ public final class NoiseInputStream extends InputStream {
    * no byte of the frame was read, which {@link #nextFrameDirect} sorts out).
    */
   private boolean fill(int n) throws IOException {
-    if (rawLimit - rawPos >= n) {
+    if (buf != null && rawLimit - rawPos >= n) {
       return true;
     }
     if (rawPos == rawLimit) {
       rawPos = rawLimit = 0;
+      if (buf == null || (!eof && in.available() == 0)) {
+        return waitIdle() && fill(n);
+      }
     } else if (buf.length - rawPos < n) {
       System.arraycopy(buf, rawPos, buf, 0, rawLimit - rawPos);
       rawLimit -= rawPos;
@@ -164,6 +173,30 @@ public final class NoiseInputStream extends InputStream {
         rawLimit += r;
       }
     }
+    return true;
+  }
+
+  /**
+   * Nothing is buffered and nothing waits: gives the buffer back, blocks for the next bytes in a
+   * small array, then takes a buffer again. False at end of stream.
+   */
+  private boolean waitIdle() throws IOException {
+    if (buf != null) {
+      FrameBuffers.INPUT.release(buf);
+      buf = null;
+    }
+    if (eof) {
+      return false;
+    }
+    int r = in.read(probe, 0, probe.length);
+    if (r < 0) {
+      eof = true;
+      return false;
+    }
+    buf = FrameBuffers.INPUT.acquire();
+    System.arraycopy(probe, 0, buf, 0, r);
+    rawPos = 0;
+    rawLimit = r;
     return true;
   }
 

@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * Encrypts written bytes into Noise transport frames: plaintext is buffered up to {@link
  * NoiseFrames#MAX_PLAINTEXT_LENGTH} bytes and sealed into one frame when the buffer is full or on
- * {@link #flush()}. Large writes are encrypted straight from the caller's array. One writing
- * thread; no allocation per frame.
+ * {@link #flush()}. Large writes are encrypted straight from the caller's array. The frame buffer
+ * comes from {@link FrameBuffers#OUTPUT} when data is written and goes back on {@link #flush()}, so
+ * an idle connection holds none. One writing thread; no allocation per frame.
  */
 public final class NoiseOutputStream extends OutputStream {
   private static final int HEADER = NoiseFrames.LENGTH_PREFIX;
@@ -16,7 +17,7 @@ public final class NoiseOutputStream extends OutputStream {
   private final OutputStream out;
   private final CipherState cipher;
   /** Length prefix, then plaintext at {@code [HEADER, HEADER + count)}, room for the tag. */
-  private final byte[] frame = new byte[HEADER + NoiseFrames.MAX_FRAME_LENGTH];
+  private byte[] frame; // null while nothing is buffered and nothing is being sent
 
   private int count;
   private boolean closed;
@@ -29,6 +30,7 @@ public final class NoiseOutputStream extends OutputStream {
   @Override
   public void write(int b) throws IOException {
     ensureOpen();
+    frame();
     frame[HEADER + count++] = (byte) b;
     if (count == NoiseFrames.MAX_PLAINTEXT_LENGTH) {
       sealAndSend(frame, HEADER, count);
@@ -48,6 +50,7 @@ public final class NoiseOutputStream extends OutputStream {
         continue;
       }
       int n = Math.min(len, NoiseFrames.MAX_PLAINTEXT_LENGTH - count);
+      frame();
       System.arraycopy(b, off, frame, HEADER + count, n);
       count += n;
       off += n;
@@ -68,6 +71,10 @@ public final class NoiseOutputStream extends OutputStream {
       count = 0;
     }
     out.flush();
+    if (frame != null) {
+      FrameBuffers.OUTPUT.release(frame);
+      frame = null;
+    }
   }
 
   /** Flushes, then closes the underlying stream. */
@@ -80,11 +87,23 @@ public final class NoiseOutputStream extends OutputStream {
       flush();
     } finally {
       closed = true;
+      if (frame != null) {
+        FrameBuffers.OUTPUT.release(frame);
+        frame = null;
+      }
       out.close();
     }
   }
 
+  private byte[] frame() {
+    if (frame == null) {
+      frame = FrameBuffers.OUTPUT.acquire();
+    }
+    return frame;
+  }
+
   private void sealAndSend(byte[] src, int off, int len) throws IOException {
+    frame();
     int sealed = cipher.encryptWithAd(null, src, off, len, frame, HEADER);
     frame[0] = (byte) (sealed >>> 8);
     frame[1] = (byte) sealed;
