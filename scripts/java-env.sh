@@ -8,7 +8,8 @@
 jlibp2p_java_major() {
   # prints the feature version of the given java binary (8 for 1.8.x), nothing on failure
   local line
-  line=$("$1" -version 2>&1 | head -n 1) || return 1
+  # the line with the version: JAVA_TOOL_OPTIONS and _JAVA_OPTIONS print a line of their own first
+  line=$(JAVA_TOOL_OPTIONS= _JAVA_OPTIONS= "$1" -version 2>&1 | grep -m 1 ' version "') || return 1
   line=${line#*version \"}
   line=${line%%\"*}
   case "$line" in
