@@ -24,6 +24,9 @@ import java.util.Objects;
  * family when there is one (the remote sees our listening port, as hole punching needs), else from
  * a shared ephemeral socket. Streams: half-close is FIN, reset is RESET_STREAM plus STOP_SENDING.
  *
+ * <p>On Linux the sockets use Netty's native epoll transport (many datagrams per read system call,
+ * segmented sends), else Java NIO; {@code -Djlibp2p.quic.nio=true} forces NIO.
+ *
  * <p>Thread-safe. {@link #dial} blocks until the handshake is done (at most the timeout given and
  * {@link QuicConfig#handshakeTimeout()}). The transport owns its threads ({@link
  * QuicConfig#eventLoopThreads()} platform threads named {@code jlibp2p-quic-*}) and sockets;

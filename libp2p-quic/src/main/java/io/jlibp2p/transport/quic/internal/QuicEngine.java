@@ -20,12 +20,19 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.Quic;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicConnectionAddress;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
@@ -61,6 +68,18 @@ public final class QuicEngine implements AutoCloseable {
   /** Receive buffer of each UDP read: larger than any datagram we accept. */
   static final int DATAGRAM_BUFFER = 2048;
 
+  /**
+   * Whether Linux's epoll transport is used (batched datagram reads, segmented sends): when it is
+   * available, unless the system property {@code jlibp2p.quic.nio} is true; else Java NIO.
+   */
+  static final boolean EPOLL = Epoll.isAvailable() && !Boolean.getBoolean("jlibp2p.quic.nio");
+
+  /** One epoll read: room for this many datagrams at once. */
+  static final int EPOLL_READ_BUFFER = 32 * DATAGRAM_BUFFER;
+
+  /** Datagrams sent in one system call when the kernel can segment them (GSO). */
+  static final int SEND_SEGMENTS = 16;
+
   /** Kernel socket buffers asked for (the kernel may grant less). */
   static final int SOCKET_BUFFER = 4 * 1024 * 1024;
 
@@ -93,7 +112,9 @@ public final class QuicEngine implements AutoCloseable {
     AtomicInteger threads = new AtomicInteger();
     ThreadFactory tf =
         r -> Thread.ofPlatform().daemon().name("jlibp2p-quic-" + n + "-" + threads.incrementAndGet()).unstarted(r);
-    this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(), tf, NioIoHandler.newFactory());
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            config.eventLoopThreads(), tf, EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   }
 
   QuicConfig config() {
@@ -146,6 +167,7 @@ public final class QuicEngine implements AutoCloseable {
             .streamHandler(new StreamInit(null, true))
             .localConnectionAddress(new QuicConnectionAddress(scid))
             .remoteAddress(remote)
+            .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, sendAllocator())
             .connect();
     connect.addListener(
         f -> {
@@ -237,10 +259,10 @@ public final class QuicEngine implements AutoCloseable {
     Bootstrap b =
         new Bootstrap()
             .group(group)
-            .channelFactory(() -> new NioDatagramChannel(family))
+            .channelFactory(() -> EPOLL ? new EpollDatagramChannel(family) : new NioDatagramChannel(family))
             .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
             .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_BUFFER))
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(EPOLL ? EPOLL_READ_BUFFER : DATAGRAM_BUFFER))
             .handler(
                 new ChannelInitializer<DatagramChannel>() {
                   @Override
@@ -254,6 +276,11 @@ public final class QuicEngine implements AutoCloseable {
                     p.addLast(client);
                   }
                 });
+    if (EPOLL) {
+      // many datagrams per system call (recvmmsg). Not UDP_GRO: Netty then hands segmented
+      // trains (our GSO sends, quinn's) to the codec as one datagram, and connections stall.
+      b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM_BUFFER);
+    }
     ChannelFuture f = b.bind(bind).awaitUninterruptibly();
     if (!f.isSuccess()) {
       Throwable c = f.cause();
@@ -285,9 +312,15 @@ public final class QuicEngine implements AutoCloseable {
     return b;
   }
 
+  /** Segmented sends (one system call for up to {@link #SEND_SEGMENTS} datagrams) under epoll. */
+  private static SegmentedDatagramPacketAllocator sendAllocator() {
+    return EPOLL ? EpollQuicUtils.newSegmentedAllocator(SEND_SEGMENTS) : SegmentedDatagramPacketAllocator.NONE;
+  }
+
   private ChannelHandler serverCodec() {
     StreamInit inboundStreams = new StreamInit(null, true);
     return common(new QuicServerCodecBuilder())
+        .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, sendAllocator())
         .sslEngineProvider(tls::serverEngine)
         .handler(
             new ChannelInitializer<QuicChannel>() {
