@@ -5,7 +5,7 @@
 //   node perf.mjs server --transport tcp|ws|quic --security noise|tls --muxer yamux|mplex
 //       prints {"event":"ready","addrs":[...]} once listening; serves until stdin ends
 //   node perf.mjs client --addr MULTIADDR --transport .. --security .. --muxer ..
-//                        [--upload N] [--download N] [--warmup N] [--setup N] [--pings N]
+//                        [--upload N] [--download N] [--warmup N] [--warmup-millis N] [--setup N] [--pings N]
 //                        [--streams N] [--connections N] [--concurrency N]
 //       prints one JSON line with what it measured: uploadBytes, uploadSeconds, downloadBytes,
 //       downloadSeconds, pingMedianMs, streamsPerSecond, setupMedianMs, connectionsPerSecond
@@ -42,9 +42,9 @@ function parseArgs (argv) {
   if (!['server', 'client'].includes(mode)) throw new Error(`mode: ${mode} (expected server or client)`)
   const opts = {
     mode, transport: 'tcp', security: 'noise', muxer: 'yamux', addr: null,
-    upload: 0, download: 0, warmup: 0, setup: 0, pings: 0, streams: 0, connections: 0, concurrency: 8
+    upload: 0, download: 0, warmup: 0, 'warmup-millis': 0, setup: 0, pings: 0, streams: 0, connections: 0, concurrency: 8
   }
-  const numbers = ['upload', 'download', 'warmup', 'setup', 'pings', 'streams', 'connections', 'concurrency']
+  const numbers = ['upload', 'download', 'warmup', 'warmup-millis', 'setup', 'pings', 'streams', 'connections', 'concurrency']
   for (let i = 1; i < argv.length; i += 2) {
     const name = argv[i]
     const value = argv[i + 1]
@@ -248,8 +248,12 @@ async function client (opts) {
   try {
     const conn = await n.dial(full, { signal })
     if (opts.warmup > 0) {
-      await perfRun(conn, opts.warmup, 0, signal)
-      await perfRun(conn, 0, opts.warmup, signal)
+      // rounds until warmup-millis passed, so that V8's optimising compiler is done
+      const until = performance.now() + opts['warmup-millis']
+      do {
+        await perfRun(conn, opts.warmup, 0, signal)
+        await perfRun(conn, 0, opts.warmup, signal)
+      } while (performance.now() < until)
     }
     if (opts.upload > 0) {
       const r = await perfRun(conn, opts.upload, 0, signal)

@@ -144,7 +144,8 @@ public final class BenchAgent {
   /**
    * What a client measures, in this order; zero skips a step.
    *
-   * @param warmup bytes up and then down before measuring
+   * @param warmup bytes up and then down before measuring, repeated until {@code warmupMillis} passed
+   * @param warmupMillis the least time the warm-up rounds take
    * @param upload bytes of the upload run
    * @param download bytes of the download run
    * @param pings pings on one stream
@@ -154,11 +155,12 @@ public final class BenchAgent {
    * @param concurrency streams or dials in flight at once
    */
   public record ClientPlan(
-      long warmup, long upload, long download, int pings, int streams, int setup, int connections,
+      long warmup, long warmupMillis, long upload, long download, int pings, int streams, int setup, int connections,
       int concurrency) {
     static ClientPlan of(Map<String, String> o) {
       return new ClientPlan(
           Long.parseLong(o.getOrDefault("warmup", "0")),
+          Long.parseLong(o.getOrDefault("warmupMillis", "0")),
           Long.parseLong(o.getOrDefault("upload", "0")),
           Long.parseLong(o.getOrDefault("download", "0")),
           Integer.parseInt(o.getOrDefault("pings", "0")),
@@ -170,7 +172,7 @@ public final class BenchAgent {
 
     /** The {@code key=value} words of the {@code run} command. */
     String words() {
-      return "warmup=" + warmup + " upload=" + upload + " download=" + download + " pings=" + pings
+      return "warmup=" + warmup + " warmupMillis=" + warmupMillis + " upload=" + upload + " download=" + download + " pings=" + pings
           + " streams=" + streams + " setup=" + setup + " connections=" + connections
           + " concurrency=" + concurrency;
     }
@@ -181,8 +183,11 @@ public final class BenchAgent {
     Multiaddr bare = bare(addr);
     Connection c = host.connect(addr);
     if (p.warmup > 0) {
-      perf(c, p.warmup, 0);
-      perf(c, 0, p.warmup);
+      long until = System.nanoTime() + p.warmupMillis * 1_000_000;
+      do {
+        perf(c, p.warmup, 0);
+        perf(c, 0, p.warmup);
+      } while (System.nanoTime() - until < 0);
     }
     if (p.upload > 0) {
       r.put("uploadBytes", p.upload);

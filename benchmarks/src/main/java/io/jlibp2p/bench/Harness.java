@@ -30,6 +30,8 @@ public final class Harness {
    * @param jsBytes bytes of each js-libp2p upload and download run
    * @param jlibp2pWarmup bytes up and down before the measured jlibp2p runs
    * @param jsWarmup bytes up and down before the measured js runs
+   * @param warmupTime the warm-up rounds (of the warm-up bytes each way) repeat on both sides until
+   *     at least this long has passed, so that the measured runs find the runtime's compilers done
    * @param setup fresh connections whose set-up time is timed (the median is reported)
    * @param pings pings on one stream (the median is reported)
    * @param streams streams opened on one connection
@@ -52,6 +54,7 @@ public final class Harness {
       long jsBytes,
       long jlibp2pWarmup,
       long jsWarmup,
+      Duration warmupTime,
       int setup,
       int pings,
       int streams,
@@ -78,36 +81,36 @@ public final class Harness {
 
     /** The full run: about 1 GiB per jlibp2p direction, 256 MiB per js direction. */
     public static Config full(Path jsDir, Path node, Path logDir) {
-      return new Config(1L << 30, 256 * MIB, 128 * MIB, 32 * MIB, 50, 200, 2000, 300, 8, 1000, 5000,
+      return new Config(1L << 30, 256 * MIB, 128 * MIB, 32 * MIB, Duration.ofSeconds(4), 50, 200, 2000, 300, 8, 1000, 5000,
           1L << 30, Duration.ofMillis(1500), Duration.ofMinutes(4), List.of(), true, List.of(), jsDir, node, logDir);
     }
 
     /** The smoke run: tiny sizes, only proves that every part completes. */
     public static Config smoke(Path jsDir, Path node, Path logDir) {
-      return new Config(MIB, MIB, 0, 0, 2, 3, 20, 10, 4, 20, 50,
+      return new Config(MIB, MIB, 0, 0, Duration.ZERO, 2, 3, 20, 10, 4, 20, 50,
           16 * MIB, Duration.ofMillis(50), Duration.ofSeconds(60), List.of(), true, List.of(), jsDir, node, logDir);
     }
 
     public Config withOnly(List<String> names) {
-      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, setup, pings, streams, connections,
+      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, pings, streams, connections,
           concurrency, idleConnections, manyConnections, socketBytes, cipherTime, timeout, names, js, jvmArgs,
           jsDir, node, logDir);
     }
 
     public Config withJs(boolean on) {
-      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, setup, pings, streams, connections,
+      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, pings, streams, connections,
           concurrency, idleConnections, manyConnections, socketBytes, cipherTime, timeout, only, on, jvmArgs,
           jsDir, node, logDir);
     }
 
     /** A copy that does not measure memory or many connections. */
     public Config withoutMemory() {
-      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, setup, pings, streams, connections,
+      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, pings, streams, connections,
           concurrency, 0, 0, socketBytes, cipherTime, timeout, only, js, jvmArgs, jsDir, node, logDir);
     }
 
     public Config withJvmArgs(List<String> args) {
-      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, setup, pings, streams, connections,
+      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, pings, streams, connections,
           concurrency, idleConnections, manyConnections, socketBytes, cipherTime, timeout, only, js, args,
           jsDir, node, logDir);
     }
@@ -275,7 +278,7 @@ public final class Harness {
   }
 
   private BenchAgent.ClientPlan plan(long bytes, long warmup) {
-    return new BenchAgent.ClientPlan(warmup, bytes, bytes, config.pings(), config.streams(), config.setup(),
+    return new BenchAgent.ClientPlan(warmup, config.warmupTime().toMillis(), bytes, bytes, config.pings(), config.streams(), config.setup(),
         config.connections(), config.concurrency());
   }
 
@@ -331,7 +334,8 @@ public final class Harness {
       clientCmd.addAll(c.js());
       clientCmd.addAll(List.of("--addr", (String) addrs.getFirst(),
           "--upload", Long.toString(config.jsBytes()), "--download", Long.toString(config.jsBytes()),
-          "--warmup", Long.toString(config.jsWarmup()), "--setup", Integer.toString(config.setup()),
+          "--warmup", Long.toString(config.jsWarmup()),
+          "--warmup-millis", Long.toString(config.warmupTime().toMillis()), "--setup", Integer.toString(config.setup()),
           "--pings", Integer.toString(config.pings()), "--streams", Integer.toString(config.streams()),
           "--connections", Integer.toString(config.connections()),
           "--concurrency", Integer.toString(config.concurrency())));
@@ -395,7 +399,7 @@ public final class Harness {
   }
 
   /**
-   * {@code [--smoke] [--out FILE] [--only a,b] [--no-js] [--no-memory] [--jfr DIR] [--js-dir DIR]
+   * {@code [--smoke] [--out FILE] [--only a,b] [--no-js] [--no-memory] [--jfr DIR] [--jvm-arg ARG]... [--js-dir DIR]
    * [--node FILE] [--logs DIR]}
    */
   public static void main(String[] args) throws Exception {
@@ -408,6 +412,7 @@ public final class Harness {
     boolean memory = true;
     List<String> only = List.of();
     Path jfr = null;
+    List<String> extraJvmArgs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -417,11 +422,12 @@ public final class Harness {
         case "--out" -> out = Path.of(args[++i]);
         case "--only" -> only = List.of(args[++i].split(","));
         case "--jfr" -> jfr = Path.of(args[++i]);
+        case "--jvm-arg" -> extraJvmArgs.add(args[++i]);
         case "--js-dir" -> jsDir = Path.of(args[++i]);
         case "--node" -> node = Path.of(args[++i]);
         case "--logs" -> logs = Path.of(args[++i]);
         default -> {
-          System.err.println("usage: Harness [--smoke] [--out FILE] [--only a,b] [--no-js] [--no-memory] [--jfr DIR] [--js-dir DIR] [--node FILE] [--logs DIR]");
+          System.err.println("usage: Harness [--smoke] [--out FILE] [--only a,b] [--no-js] [--no-memory] [--jfr DIR] [--jvm-arg ARG]... [--js-dir DIR] [--node FILE] [--logs DIR]");
           System.exit(2);
         }
       }
@@ -436,8 +442,11 @@ public final class Harness {
     }
     if (jfr != null) {
       Files.createDirectories(jfr);
-      cfg = cfg.withJvmArgs(List.of("-XX:+FlightRecorder",
+      extraJvmArgs.addAll(List.of("-XX:+FlightRecorder",
           "-XX:StartFlightRecording=settings=profile,filename=" + jfr.toAbsolutePath() + "/{name}.jfr"));
+    }
+    if (!extraJvmArgs.isEmpty()) {
+      cfg = cfg.withJvmArgs(extraJvmArgs);
     }
     Results r = new Harness(cfg).run();
     String md = Report.markdown(r);

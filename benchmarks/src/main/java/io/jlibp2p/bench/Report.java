@@ -42,8 +42,9 @@ final class Report {
     b.append("| **TLS ceiling** = min(socket, AES-GCM) (also used for QUIC) | | | **").append(mib(ceil.of(Combination.Ceiling.TLS))).append("** |\n\n");
 
     b.append("## Throughput (one /perf/1.0.0 stream, one connection)\n\n");
-    b.append(String.format(Locale.ROOT, "jlibp2p moves %s per direction (after %s each way to warm up), js-libp2p %s (after %s).\n",
-        size(cfg.jlibp2pBytes()), size(cfg.jlibp2pWarmup()), size(cfg.jsBytes()), size(cfg.jsWarmup())));
+    b.append(String.format(Locale.ROOT, "jlibp2p moves %s per direction, js-libp2p %s. Before that, each side warms up with rounds of %s (js: %s) each way, repeated until %s s have passed, so that the runtime's compilers are done.\n",
+        size(cfg.jlibp2pBytes()), size(cfg.jsBytes()), size(cfg.jlibp2pWarmup()), size(cfg.jsWarmup()),
+        cfg.warmupTime().toMillis() / 1000.0));
     b.append("Timed from the stream's opening to the end of the server's reply, so that no byte is still in flight.\n\n");
     b.append("| combination | direction | jlibp2p MiB/s | ceiling MiB/s | jlibp2p / ceiling | js-libp2p MiB/s | js / ceiling | jlibp2p / js |\n");
     b.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
