@@ -16,10 +16,48 @@ public final class FrameInput {
   private final byte[] buf;
   private int pos;
   private int lim;
+  private final DeferredSignals deferred;
 
   public FrameInput(InputStream in, int bufferSize) {
+    this(in, bufferSize, null);
+  }
+
+  /**
+   * @param deferred wake-ups the reader holds back, flushed before a read that would block; null
+   *     for none (every wake-up at once)
+   */
+  public FrameInput(InputStream in, int bufferSize, DeferredSignals deferred) {
     this.in = in;
     this.buf = new byte[bufferSize];
+    this.deferred = deferred;
+  }
+
+  /** The reader's held-back wake-ups, or null. */
+  DeferredSignals deferred() {
+    return deferred;
+  }
+
+  /** Before reading {@code in}: flushes held wake-ups if the read may block. */
+  private void beforeRead() {
+    if (deferred == null || deferred.isEmpty()) {
+      return;
+    }
+    int ready;
+    try {
+      ready = in.available();
+    } catch (IOException e) {
+      ready = 0; // the read reports it
+    }
+    if (ready == 0) {
+      deferred.flush();
+    }
+  }
+
+  /** Flushes held wake-ups now (before a wait that does not read). */
+  public void flushDeferred() {
+    if (deferred != null) {
+      deferred.flush();
+    }
   }
 
   /** The internal buffer; valid bytes are {@code [position(), limit())}. */
@@ -54,6 +92,7 @@ public final class FrameInput {
       pos = 0;
     }
     while (lim < n) {
+      beforeRead();
       int r = in.read(buf, lim, buf.length - lim);
       if (r < 0) {
         if (atStart && lim == 0) {
@@ -88,6 +127,7 @@ public final class FrameInput {
     }
     if (len < buf.length / 4) {
       // small remainder: refill the buffer so that the next headers come with it
+      beforeRead();
       int r = in.read(buf, 0, buf.length);
       if (r < 0) {
         throw new EOFException("connection ended inside a frame");
@@ -96,6 +136,7 @@ public final class FrameInput {
       lim = r;
       return readSome(dst, off, len, room);
     }
+    beforeRead();
     int r = in.read(dst, off, Math.min(room, len + buf.length));
     if (r < 0) {
       throw new EOFException("connection ended inside a frame");

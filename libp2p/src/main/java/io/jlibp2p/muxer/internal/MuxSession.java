@@ -91,7 +91,7 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
     this.acceptBacklog = acceptBacklog;
     this.name = "jlibp2p-" + kind + "-" + COUNTER.incrementAndGet();
     this.writer = new FrameWriter(raw.out(), CONTROL_QUEUE_BYTES);
-    this.input = new FrameInput(raw.in(), READ_BUFFER);
+    this.input = new FrameInput(raw.in(), READ_BUFFER, new DeferredSignals());
   }
 
   /** Starts the reader and writer threads; called once by the factory. */
@@ -379,6 +379,7 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
     } catch (RuntimeException | Error e) {
       shutdown(new IOException("internal error in the muxer's reader: " + e, e));
     } finally {
+      input.flushDeferred();
       if (platformReader) {
         PLATFORM_READER_SLOTS.release();
       }

@@ -44,6 +44,8 @@ public abstract class MuxStream implements MuxedStream {
   private IOException connectionCause;
   private boolean removed;
 
+  private boolean signalHeld; // guarded by lock: a wake-up of the reader waits in DeferredSignals
+
   private final InputStream in = new In();
   private final OutputStream out = new Out();
 
@@ -313,17 +315,40 @@ public abstract class MuxStream implements MuxedStream {
         lock.unlock();
       }
       int n = input.readSome(chunk, pos, Math.min(len, chunk.length - pos), chunk.length - pos);
+      DeferredSignals deferred = input.deferred();
+      boolean hold = false;
       lock.lock();
       try {
         buffer.commit(n);
         if (discarding()) {
           buffer.clear();
         }
-        readable.signal();
+        if (deferred == null || buffer.size() >= DeferredSignals.IMMEDIATE_BYTES) {
+          signalHeld = false;
+          readable.signal();
+        } else if (!signalHeld) {
+          signalHeld = hold = true;
+        }
       } finally {
         lock.unlock();
       }
+      if (hold) {
+        deferred.hold(this);
+      }
       len -= n;
+    }
+  }
+
+  /** Reader thread: sends the wake-up that {@link #receive} held back, if still due. */
+  final void releaseHeldSignal() {
+    lock.lock();
+    try {
+      if (signalHeld) {
+        signalHeld = false;
+        readable.signal();
+      }
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -84,6 +84,16 @@ final class MplexStream extends MuxStream {
    * then resets the stream and drops the message.
    */
   void onMessage(FrameInput input, int len) throws IOException {
+    boolean full;
+    lock.lock();
+    try {
+      full = !discarding() && buffer.size() + len > config.maxStreamBuffer();
+    } finally {
+      lock.unlock();
+    }
+    if (full) {
+      input.flushDeferred(); // the application must be awake to make room
+    }
     boolean overflow = false;
     lock.lock();
     try {
