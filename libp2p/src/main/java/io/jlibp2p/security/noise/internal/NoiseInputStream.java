@@ -75,9 +75,28 @@ public final class NoiseInputStream extends InputStream {
     return n;
   }
 
+  /**
+   * Decrypted bytes not yet read; when there are none, the plaintext length of the next frame if
+   * all of it has been received (buffered here or waiting in {@code in}), so that it can be read
+   * without blocking; else 0.
+   */
   @Override
-  public int available() {
-    return plainLimit - plainPos;
+  public int available() throws IOException {
+    if (plainPos < plainLimit) {
+      return plainLimit - plainPos;
+    }
+    if (buf == null || failure != null || rawLimit - rawPos < HEADER) {
+      return 0;
+    }
+    int frameLength = ((buf[rawPos] & 0xff) << 8) | (buf[rawPos + 1] & 0xff);
+    if (frameLength <= TAG) {
+      return 0; // an empty frame's read goes on to the next frame, which may block
+    }
+    int missing = HEADER + frameLength - (rawLimit - rawPos);
+    if (missing > 0 && (eof || in.available() < missing)) {
+      return 0;
+    }
+    return frameLength - TAG;
   }
 
   @Override

@@ -132,4 +132,36 @@ class NoiseStreamsTest {
     assertThat(jumped.encryptWithAd(null, new byte[] {5, 6}))
         .isEqualTo(stepped.encryptWithAd(null, new byte[] {5, 6}));
   }
+
+  @Test
+  void availableCountsOnlyWholeReceivedFrames() throws Exception {
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    NoiseOutputStream out = new NoiseOutputStream(wire, CipherState.withKey(KEY));
+    out.write(new byte[100]);
+    out.flush();
+    out.write(new byte[50]);
+    out.flush();
+    byte[] frames = wire.toByteArray(); // a frame of 100 plaintext bytes, then one of 50
+    int second = 2 + 100 + CipherState.TAG_LENGTH;
+    // all but the last byte of the second frame has arrived
+    NoiseInputStream in =
+        new NoiseInputStream(
+            new ByteArrayInputStream(java.util.Arrays.copyOf(frames, frames.length - 1)),
+            CipherState.withKey(KEY),
+            () -> {});
+    assertThat(in.available()).isZero(); // nothing read from the wire yet
+    assertThat(in.read(new byte[10])).isEqualTo(10);
+    assertThat(in.available()).isEqualTo(90); // decrypted, unread
+    assertThat(in.read(new byte[90])).isEqualTo(90);
+    // the second frame is incomplete: reading it would block
+    assertThat(frames.length - 1 - second).isLessThan(2 + 50 + CipherState.TAG_LENGTH);
+    assertThat(in.available()).isZero();
+
+    NoiseInputStream whole =
+        new NoiseInputStream(new ByteArrayInputStream(frames), CipherState.withKey(KEY), () -> {});
+    assertThat(whole.read(new byte[100])).isEqualTo(100);
+    assertThat(whole.available()).isEqualTo(50); // received whole, not yet decrypted
+    assertThat(whole.read(new byte[50])).isEqualTo(50);
+    assertThat(whole.available()).isZero();
+  }
 }
