@@ -291,6 +291,7 @@ public abstract class MuxStream implements MuxedStream {
 
   /** Reader thread: moves {@code len} payload bytes from {@code input} into the buffer. */
   protected final void receive(FrameInput input, int len) throws IOException {
+    DeferredSignals deferred = input.deferred();
     while (len > 0) {
       byte[] chunk;
       int pos;
@@ -315,7 +316,6 @@ public abstract class MuxStream implements MuxedStream {
         lock.unlock();
       }
       int n = input.readSome(chunk, pos, Math.min(len, chunk.length - pos), chunk.length - pos);
-      DeferredSignals deferred = input.deferred();
       boolean hold = false;
       lock.lock();
       try {

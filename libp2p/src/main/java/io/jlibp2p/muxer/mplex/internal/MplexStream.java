@@ -84,21 +84,24 @@ final class MplexStream extends MuxStream {
    * then resets the stream and drops the message.
    */
   void onMessage(FrameInput input, int len) throws IOException {
-    boolean full;
-    lock.lock();
-    try {
-      full = !discarding() && buffer.size() + len > config.maxStreamBuffer();
-    } finally {
-      lock.unlock();
-    }
-    if (full) {
-      input.flushDeferred(); // the application must be awake to make room
-    }
     boolean overflow = false;
+    boolean flushed = false;
     lock.lock();
     try {
       long nanos = config.receiveTimeout().toNanos();
       while (!discarding() && buffer.size() + len > config.maxStreamBuffer()) {
+        if (!flushed) {
+          // the application must be awake to make room: send the wake-ups the reader held back
+          // (without this stream's lock, as they take other streams' locks)
+          flushed = true;
+          lock.unlock();
+          try {
+            input.flushDeferred();
+          } finally {
+            lock.lock();
+          }
+          continue;
+        }
         if (nanos <= 0) {
           overflow = true;
           break;
