@@ -1,5 +1,6 @@
 package io.jlibp2p.security.tls;
 
+import static io.jlibp2p.muxer.MuxTestSupport.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static io.jlibp2p.security.testing.SecureChannels.failure;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Date;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -439,6 +441,53 @@ class TlsTransportTest {
       assertThatThrownBy(() -> s[1].in().read())
           .isInstanceOf(ProtocolViolationException.class)
           .hasMessageContaining("ended inside a record");
+    }
+  }
+
+  @Test
+  void availableCountsAWholeReceivedRecordButNotAShortOne() throws Exception {
+    TlsTransport dialer = new TlsTransport(PrivateKey.generate(KeyType.ED25519));
+    TlsTransport listener = new TlsTransport(PrivateKey.generate(KeyType.ED25519));
+    int full = 16384;
+    int overhead = 5 + 17; // record header, tag and inner content type
+    try (SocketPair pair = new SocketPair()) {
+      SecureConnection[] s = secure(dialer, listener, pair);
+      InputStream in = s[1].in();
+      assertThat(in.available()).isZero();
+      // three full records and a short one, all received before anything is read
+      s[0].out().write(new byte[3 * full + 10]);
+      s[0].out().flush();
+      int wire = 3 * (full + overhead) + 10 + overhead;
+      // (the client's last handshake flight may still be in front of them)
+      assertThat(eventually(Duration.ofSeconds(10), () -> rawAvailable(pair) >= wire)).isTrue();
+      // no record header read yet, but more than two largest records are there
+      assertThat(in.available()).isEqualTo(1);
+      assertThat(in.read(new byte[100])).isEqualTo(100);
+      int first = in.available(); // the rest of the first record, decrypted
+      assertThat(first).isPositive();
+      assertThat(in.readNBytes(first)).hasSize(first);
+      int got = 100 + first;
+      // every later record but the short last one was received whole, so it counts (as an upper
+      // estimate: padding is not known before decryption)
+      while (3 * full - got > 0) {
+        int counted = in.available();
+        int n = in.read(new byte[full]);
+        assertThat(n).isPositive().isLessThanOrEqualTo(counted);
+        got += n;
+      }
+      assertThat(got).isEqualTo(3 * full);
+      // a short record may carry no data, so it does not count, yet reads
+      assertThat(in.available()).isZero();
+      assertThat(in.read(new byte[full])).isEqualTo(10);
+      assertThat(in.available()).isZero();
+    }
+  }
+
+  private static int rawAvailable(SocketPair pair) {
+    try {
+      return pair.listener.in().available();
+    } catch (IOException e) {
+      return -1;
     }
   }
 

@@ -33,6 +33,21 @@ public final class TlsRecordLayer {
   /** Raw bytes read ahead from the raw connection, in records. */
   public static final int NET_IN_RECORDS = 4;
 
+  /** TLS record header: content type, legacy version, length (RFC 8446, 5.1). */
+  private static final int RECORD_HEADER = 5;
+
+  /** Outer content type of every TLS 1.3 record after the handshake. */
+  private static final byte APPLICATION_DATA = 23;
+
+  /** AEAD tag and inner content type: the least a protected record adds to its plaintext. */
+  private static final int RECORD_OVERHEAD = 17;
+
+  /**
+   * Shorter protected records may carry no application data (a key update, an empty fragment), so
+   * {@code available()} does not count them.
+   */
+  private static final int MIN_COUNTED_RECORD = 64;
+
   /** Reads at least this long decrypt straight into the caller's array. */
   private static final int DIRECT_READ = 4096;
 
@@ -359,9 +374,35 @@ public final class TlsRecordLayer {
       return dst.position() - before;
     }
 
+    /**
+     * Decrypted bytes buffered, or else an upper estimate of the plaintext of the next record when
+     * it has been received whole (so that a muxer reader knows the next read will not block).
+     * Records too short to be more than a handshake message or an empty fragment count as 0.
+     */
     @Override
-    public int available() {
-      return appIn.remaining();
+    public int available() throws IOException {
+      if (appIn.hasRemaining()) {
+        return appIn.remaining();
+      }
+      if (readFailure != null || inboundDone) {
+        return 0;
+      }
+      int buffered = netIn.remaining();
+      if (buffered < RECORD_HEADER) {
+        // the next header has not been read: count only when a record of any size (and the one
+        // after it, should the first carry no data) must already be there
+        return buffered + rawIn.available() >= 2 * packetSize ? 1 : 0;
+      }
+      int p = netIn.position();
+      int length = (netIn.get(p + 3) & 0xff) << 8 | netIn.get(p + 4) & 0xff;
+      if (netIn.get(p) != APPLICATION_DATA || length < MIN_COUNTED_RECORD) {
+        return 0;
+      }
+      int missing = RECORD_HEADER + length - buffered;
+      if (missing > 0 && rawIn.available() < missing) {
+        return 0;
+      }
+      return length - RECORD_OVERHEAD;
     }
 
     @Override
