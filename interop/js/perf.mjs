@@ -5,7 +5,7 @@
 //   node perf.mjs server --transport tcp|ws|quic --security noise|tls --muxer yamux|mplex
 //       prints {"event":"ready","addrs":[...]} once listening; serves until stdin ends
 //   node perf.mjs client --addr MULTIADDR --transport .. --security .. --muxer ..
-//                        [--upload N] [--download N] [--warmup N] [--warmup-millis N] [--setup N] [--pings N]
+//                        [--upload N] [--download N] [--warmup N] [--warmup-millis N] [--setup N] [--setup-warmup N] [--pings N]
 //                        [--streams N] [--connections N] [--concurrency N]
 //       prints one JSON line with what it measured: uploadBytes, uploadSeconds, downloadBytes,
 //       downloadSeconds, pingMedianMs, streamsPerSecond, setupMedianMs, connectionsPerSecond
@@ -42,9 +42,9 @@ function parseArgs (argv) {
   if (!['server', 'client'].includes(mode)) throw new Error(`mode: ${mode} (expected server or client)`)
   const opts = {
     mode, transport: 'tcp', security: 'noise', muxer: 'yamux', addr: null,
-    upload: 0, download: 0, warmup: 0, 'warmup-millis': 0, setup: 0, pings: 0, streams: 0, connections: 0, concurrency: 8
+    upload: 0, download: 0, warmup: 0, 'warmup-millis': 0, setup: 0, 'setup-warmup': 0, pings: 0, streams: 0, connections: 0, concurrency: 8
   }
-  const numbers = ['upload', 'download', 'warmup', 'warmup-millis', 'setup', 'pings', 'streams', 'connections', 'concurrency']
+  const numbers = ['upload', 'download', 'warmup', 'warmup-millis', 'setup', 'setup-warmup', 'pings', 'streams', 'connections', 'concurrency']
   for (let i = 1; i < argv.length; i += 2) {
     const name = argv[i]
     const value = argv[i + 1]
@@ -266,7 +266,11 @@ async function client (opts) {
       out.downloadSeconds = r.seconds
     }
     if (opts.pings > 0) {
-      await pings(conn, opts.pings, signal) // as many untimed first, for a warm runtime
+      // untimed rounds first (at least as many, for at least warmup-millis), for a warm runtime
+      const until = performance.now() + opts['warmup-millis']
+      do {
+        await pings(conn, opts.pings, signal)
+      } while (performance.now() < until)
       out.pingMedianMs = median(await pings(conn, opts.pings, signal))
     }
     if (opts.streams > 0) {
@@ -277,15 +281,18 @@ async function client (opts) {
     await conn.close()
     if (opts.setup > 0) {
       // handshake plus one round trip (a ping on a new stream), as the test-plans measure it
-      // as many untimed first, for a warm runtime
-      const times = []
-      for (let i = 0; i < 2 * opts.setup; i++) {
+      // untimed set-ups first, for a warm runtime
+      const connectAndPing = async () => {
         const start = performance.now()
         const c = await n.dial(bare, { signal, force: true })
         await pings(c, 1, signal)
-        if (i >= opts.setup) times.push(performance.now() - start)
+        const time = performance.now() - start
         await c.close()
+        return time
       }
+      for (let i = 0; i < Math.max(opts.setup, opts['setup-warmup']); i++) await connectAndPing()
+      const times = []
+      for (let i = 0; i < opts.setup; i++) times.push(await connectAndPing())
       out.setupMedianMs = median(times)
     }
     if (opts.connections > 0) {

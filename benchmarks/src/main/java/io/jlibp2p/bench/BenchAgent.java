@@ -151,11 +151,12 @@ public final class BenchAgent {
    * @param pings pings on one stream
    * @param streams streams opened and finished on one connection
    * @param setup fresh connections timed from dial to the first ping's reply
+   * @param setupWarmup untimed fresh connections before them (at least {@code setup})
    * @param connections connections dialed and closed
    * @param concurrency streams or dials in flight at once
    */
   public record ClientPlan(
-      long warmup, long warmupMillis, long upload, long download, int pings, int streams, int setup, int connections,
+      long warmup, long warmupMillis, long upload, long download, int pings, int streams, int setup, int setupWarmup, int connections,
       int concurrency) {
     static ClientPlan of(Map<String, String> o) {
       return new ClientPlan(
@@ -166,6 +167,7 @@ public final class BenchAgent {
           Integer.parseInt(o.getOrDefault("pings", "0")),
           Integer.parseInt(o.getOrDefault("streams", "0")),
           Integer.parseInt(o.getOrDefault("setup", "0")),
+          Integer.parseInt(o.getOrDefault("setupWarmup", "0")),
           Integer.parseInt(o.getOrDefault("connections", "0")),
           Integer.parseInt(o.getOrDefault("concurrency", "8")));
     }
@@ -173,7 +175,7 @@ public final class BenchAgent {
     /** The {@code key=value} words of the {@code run} command. */
     String words() {
       return "warmup=" + warmup + " warmupMillis=" + warmupMillis + " upload=" + upload + " download=" + download + " pings=" + pings
-          + " streams=" + streams + " setup=" + setup + " connections=" + connections
+          + " streams=" + streams + " setup=" + setup + " setupWarmup=" + setupWarmup + " connections=" + connections
           + " concurrency=" + concurrency;
     }
   }
@@ -198,7 +200,11 @@ public final class BenchAgent {
       r.put("downloadSeconds", perf(c, 0, p.download).totalNanos() / 1e9);
     }
     if (p.pings > 0) {
-      pings(c, p.pings); // as many untimed first, for a warm runtime
+      // untimed rounds first (at least as many, for at least the warm-up time), for a warm runtime
+      long until = System.nanoTime() + p.warmupMillis * 1_000_000;
+      do {
+        pings(c, p.pings);
+      } while (System.nanoTime() - until < 0);
       r.put("pingMedianMs", median(pings(c, p.pings)) / 1e6);
     }
     if (p.streams > 0) {
@@ -208,16 +214,13 @@ public final class BenchAgent {
     }
     c.close();
     if (p.setup > 0) {
-      // as many untimed first, for a warm runtime
+      // untimed set-ups first, for a warm runtime
+      for (int i = 0; i < Math.max(p.setup, p.setupWarmup); i++) {
+        connectAndPing(host, bare);
+      }
       long[] times = new long[p.setup];
-      for (int i = 0; i < 2 * p.setup; i++) {
-        long start = System.nanoTime();
-        Connection x = host.connect(bare);
-        pings(x, 1);
-        if (i >= p.setup) {
-          times[i - p.setup] = System.nanoTime() - start;
-        }
-        x.close();
+      for (int i = 0; i < p.setup; i++) {
+        times[i] = connectAndPing(host, bare);
       }
       r.put("setupMedianMs", median(times) / 1e6);
     }
@@ -227,6 +230,16 @@ public final class BenchAgent {
       r.put("connectionsPerSecond", p.connections / s);
     }
     return r;
+  }
+
+  /** Dials a fresh connection, pings once on a new stream and closes it; the nanoseconds to the reply. */
+  private static long connectAndPing(Host host, Multiaddr addr) throws IOException {
+    long start = System.nanoTime();
+    Connection x = host.connect(addr);
+    pings(x, 1);
+    long time = System.nanoTime() - start;
+    x.close();
+    return time;
   }
 
   /** The address without {@code /p2p/...}: every connect to it dials a fresh connection. */

@@ -33,6 +33,8 @@ public final class Harness {
    * @param warmupTime the warm-up rounds (of the warm-up bytes each way) repeat on both sides until
    *     at least this long has passed, so that the measured runs find the runtime's compilers done
    * @param setup fresh connections whose set-up time is timed (the median is reported)
+   * @param setupWarmup untimed fresh connections before them (at least {@code setup}): a TLS stack
+   *     takes its runtime's compilers hundreds of handshakes to finish with
    * @param pings pings on one stream (the median is reported)
    * @param streams streams opened on one connection
    * @param connections connections dialed to one listener
@@ -56,6 +58,7 @@ public final class Harness {
       long jsWarmup,
       Duration warmupTime,
       int setup,
+      int setupWarmup,
       int pings,
       int streams,
       int connections,
@@ -81,36 +84,36 @@ public final class Harness {
 
     /** The full run: about 1 GiB per jlibp2p direction, 256 MiB per js direction. */
     public static Config full(Path jsDir, Path node, Path logDir) {
-      return new Config(1L << 30, 256 * MIB, 128 * MIB, 32 * MIB, Duration.ofSeconds(4), 50, 200, 2000, 300, 8, 1000, 5000,
+      return new Config(1L << 30, 256 * MIB, 128 * MIB, 32 * MIB, Duration.ofSeconds(4), 50, 1000, 200, 2000, 300, 8, 1000, 5000,
           1L << 30, Duration.ofMillis(1500), Duration.ofMinutes(4), List.of(), true, List.of(), jsDir, node, logDir);
     }
 
     /** The smoke run: tiny sizes, only proves that every part completes. */
     public static Config smoke(Path jsDir, Path node, Path logDir) {
-      return new Config(MIB, MIB, 0, 0, Duration.ZERO, 2, 3, 20, 10, 4, 20, 50,
+      return new Config(MIB, MIB, 0, 0, Duration.ZERO, 2, 2, 3, 20, 10, 4, 20, 50,
           16 * MIB, Duration.ofMillis(50), Duration.ofSeconds(60), List.of(), true, List.of(), jsDir, node, logDir);
     }
 
     public Config withOnly(List<String> names) {
-      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, pings, streams, connections,
+      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, setupWarmup, pings, streams, connections,
           concurrency, idleConnections, manyConnections, socketBytes, cipherTime, timeout, names, js, jvmArgs,
           jsDir, node, logDir);
     }
 
     public Config withJs(boolean on) {
-      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, pings, streams, connections,
+      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, setupWarmup, pings, streams, connections,
           concurrency, idleConnections, manyConnections, socketBytes, cipherTime, timeout, only, on, jvmArgs,
           jsDir, node, logDir);
     }
 
     /** A copy that does not measure memory or many connections. */
     public Config withoutMemory() {
-      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, pings, streams, connections,
+      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, setupWarmup, pings, streams, connections,
           concurrency, 0, 0, socketBytes, cipherTime, timeout, only, js, jvmArgs, jsDir, node, logDir);
     }
 
     public Config withJvmArgs(List<String> args) {
-      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, pings, streams, connections,
+      return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, setupWarmup, pings, streams, connections,
           concurrency, idleConnections, manyConnections, socketBytes, cipherTime, timeout, only, js, args,
           jsDir, node, logDir);
     }
@@ -278,7 +281,7 @@ public final class Harness {
   }
 
   private BenchAgent.ClientPlan plan(long bytes, long warmup) {
-    return new BenchAgent.ClientPlan(warmup, config.warmupTime().toMillis(), bytes, bytes, config.pings(), config.streams(), config.setup(),
+    return new BenchAgent.ClientPlan(warmup, config.warmupTime().toMillis(), bytes, bytes, config.pings(), config.streams(), config.setup(), config.setupWarmup(),
         config.connections(), config.concurrency());
   }
 
@@ -336,6 +339,7 @@ public final class Harness {
           "--upload", Long.toString(config.jsBytes()), "--download", Long.toString(config.jsBytes()),
           "--warmup", Long.toString(config.jsWarmup()),
           "--warmup-millis", Long.toString(config.warmupTime().toMillis()), "--setup", Integer.toString(config.setup()),
+          "--setup-warmup", Integer.toString(config.setupWarmup()),
           "--pings", Integer.toString(config.pings()), "--streams", Integer.toString(config.streams()),
           "--connections", Integer.toString(config.connections()),
           "--concurrency", Integer.toString(config.concurrency())));

@@ -68,11 +68,12 @@ final class Report {
     b.append(String.format(Locale.ROOT,
         "Set-up: median of %d fresh connections, from dial to the reply of one ping on a new stream (handshake plus one\n"
             + "round trip, as the libp2p test-plans measure it). Ping: median of %d round trips of 32 bytes on one stream.\n"
-            + "Both set-up and ping time only after as many untimed runs, so that both runtimes are warm.\n"
+            + "Set-up times only after %d untimed fresh connections, ping after untimed rounds repeated until %.1f s have\n"
+            + "passed, so that both runtimes are warm (a TLS stack keeps the JVM's compilers busy for hundreds of handshakes).\n"
             + "Streams: %d streams on one connection, %d in flight, each negotiating /perf/1.0.0 and finishing an empty run.\n"
             + "Connections: %d connections dialed to one listener and closed, %d in flight. Lower is better for times,\n"
             + "higher for rates; the ratio is jlibp2p / js-libp2p either way.\n\n",
-        cfg.setup(), cfg.pings(), cfg.streams(), cfg.concurrency(), cfg.connections(), cfg.concurrency()));
+        cfg.setup(), cfg.pings(), Math.max(cfg.setup(), cfg.setupWarmup()), cfg.warmupTime().toMillis() / 1000.0, cfg.streams(), cfg.concurrency(), cfg.connections(), cfg.concurrency()));
     b.append("| combination | | set-up ms | ping RTT ms | new streams/s | connections/s |\n|---|---|---:|---:|---:|---:|\n");
     for (Row row : r.rows()) {
       String n = row.combination().name();
