@@ -113,6 +113,7 @@ final class QuicEndpoint {
         ctx.fireChannelRead(msg);
         return;
       }
+      ReadBatch.current().begin();
       if (isClientPacket(p.content())) {
         clientEntry.fireChannelRead(p);
       } else if (hasServer) {
@@ -124,6 +125,9 @@ final class QuicEndpoint {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+      // wake the batch's readers before the codecs send what the batch calls for (acknowledgements);
+      // data the codecs deliver on completion wakes its reader at the end of that stream's read
+      ReadBatch.current().end();
       if (hasServer) {
         ctx.fireChannelReadComplete();
       }

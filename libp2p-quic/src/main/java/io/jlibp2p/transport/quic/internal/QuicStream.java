@@ -33,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  * yet sent once all of the stream's data is acknowledged (the congestion window was full when the
  * FIN was written) — either way the remote waits for the end of the stream forever.
  *
+ * <p>Data received during one batch of datagrams wakes the application's reader once, at the
+ * batch's end (see {@link ReadBatch}), or as soon as the stream must stop reading until the
+ * application makes room; a read shorter than {@link #BATCHED_READ} wakes it at once.
+ *
  * <p>Backpressure: the event loop reads from QUIC only while fewer than {@code streamReadBuffer}
  * bytes wait for the application, so QUIC returns flow-control credit only as the application
  * reads; a writer blocks while {@code streamWriteBuffer} bytes are not yet taken by QUIC (which
@@ -45,6 +49,9 @@ final class QuicStream extends MuxStream {
   /** libp2p's error code for a reset stream (go-libp2p uses 0). */
   static final int RESET_CODE = 0;
 
+  /** Reads shorter than this wake the application at once instead of at the end of the batch. */
+  static final int BATCHED_READ = 1024;
+
   /** Longest time the last write of a burst waits for a close that can carry it with the FIN. */
   static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -53,7 +60,9 @@ final class QuicStream extends MuxStream {
   private final int readLimit;
   private final int writeLimit;
   private final ByteBufInput source = new ByteBufInput();
-  private final FrameInput input = new FrameInput(source, 256);
+  /** The event loop's held-back wake-ups (this stream's included). Event loop only. */
+  private final ReadBatch batch;
+  private final FrameInput input;
 
   // guarded by lock
   private long unsent; // bytes handed to the channel whose write has not completed
@@ -72,6 +81,9 @@ final class QuicStream extends MuxStream {
     this.channel = channel;
     this.readLimit = conn.config().streamReadBuffer();
     this.writeLimit = conn.config().streamWriteBuffer();
+    // constructed on the stream's event loop (by the channel initializer)
+    this.batch = channel.eventLoop().inEventLoop() ? ReadBatch.current() : new ReadBatch();
+    this.input = new FrameInput(source, 256, batch.signals);
   }
 
   QuicStreamChannel channel() {
@@ -304,8 +316,8 @@ final class QuicStream extends MuxStream {
         ReferenceCountUtil.release(msg);
         return;
       }
+      int len = buf.readableBytes();
       try {
-        int len = buf.readableBytes();
         if (len > 0) {
           source.set(buf);
           receive(input, len);
@@ -322,9 +334,20 @@ final class QuicStream extends MuxStream {
       } finally {
         lock.unlock();
       }
+      if (!more || len < BATCHED_READ) {
+        // the application must make room before more is read, or a short message (a request or a
+        // reply someone waits for) is better delivered now than with the batch
+        batch.signals.flush();
+      }
       if (more) {
         ctx.read();
       }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      batch.streamReadComplete();
+      ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -346,6 +369,7 @@ final class QuicStream extends MuxStream {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      batch.signals.flush();
       discardHeld();
       connectionClosed(new ConnectionClosedException("QUIC stream " + id() + " closed"));
       conn.streamFinished(QuicStream.this);
@@ -373,6 +397,11 @@ final class QuicStream extends MuxStream {
       int n = Math.min(len, buf.readableBytes());
       buf.readBytes(b, off, n);
       return n;
+    }
+
+    @Override
+    public int available() {
+      return buf == null ? 0 : buf.readableBytes();
     }
 
     @Override
