@@ -185,11 +185,10 @@ public final class BenchAgent {
     Multiaddr bare = bare(addr);
     Connection c = host.connect(addr);
     if (p.warmup > 0) {
-      long until = System.nanoTime() + p.warmupMillis * 1_000_000;
-      do {
+      repeatFor(p.warmupMillis, () -> {
         perf(c, p.warmup, 0);
         perf(c, 0, p.warmup);
-      } while (System.nanoTime() - until < 0);
+      });
     }
     if (p.upload > 0) {
       r.put("uploadBytes", p.upload);
@@ -201,10 +200,7 @@ public final class BenchAgent {
     }
     if (p.pings > 0) {
       // untimed rounds first (at least as many, for at least the warm-up time), for a warm runtime
-      long until = System.nanoTime() + p.warmupMillis * 1_000_000;
-      do {
-        pings(c, p.pings);
-      } while (System.nanoTime() - until < 0);
+      repeatFor(p.warmupMillis, () -> pings(c, p.pings));
       r.put("pingMedianMs", median(pings(c, p.pings)) / 1e6);
     }
     if (p.streams > 0) {
@@ -286,6 +282,14 @@ public final class BenchAgent {
 
   interface Task {
     void run() throws Exception;
+  }
+
+  /** Runs {@code task} at least once, and again until {@code millis} have passed. */
+  static void repeatFor(long millis, Task task) throws Exception {
+    long until = System.nanoTime() + millis * 1_000_000;
+    do {
+      task.run();
+    } while (System.nanoTime() - until < 0);
   }
 
   /** Runs {@code count} tasks, {@code concurrency} at a time; the elapsed seconds. */
