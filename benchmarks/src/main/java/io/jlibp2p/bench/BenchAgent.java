@@ -2,6 +2,7 @@ package io.jlibp2p.bench;
 
 import io.jlibp2p.core.Connection;
 import io.jlibp2p.core.Host;
+import io.jlibp2p.core.ProtocolId;
 import io.jlibp2p.core.Stream;
 import io.jlibp2p.host.HostLimits;
 import io.jlibp2p.host.Libp2p;
@@ -9,11 +10,14 @@ import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.protocol.perf.Perf;
 import io.jlibp2p.protocol.ping.Ping;
 import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.BufferPoolMXBean;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Commands:
  *
  * <ul>
- *   <li>{@code listen COMBINATION}: a host serving {@code /perf/1.0.0}; replies {@code addr}
+ *   <li>{@code listen COMBINATION}: a host serving {@code /perf/1.0.0} and {@link #COMPILER}; replies
+ *       {@code addr}
  *   <li>{@code run COMBINATION ADDR key=value...}: the client measurements (see {@link
  *       ClientPlan}); replies what it measured
  *   <li>{@code host COMBINATION}: a client host for {@code open}
@@ -60,6 +65,22 @@ public final class BenchAgent {
           1024,
           1024,
           4096);
+
+  /**
+   * The server's second protocol: it writes its JVM's total compilation time in milliseconds (8
+   * bytes, big-endian; -1 if unknown) and closes, so that a client can warm up until both JVMs'
+   * compilers are quiet.
+   */
+  static final ProtocolId COMPILER = ProtocolId.of("/jlibp2p-bench/compiler/1.0.0");
+
+  /**
+   * A warm-up round ends the warm-up (once the least time has passed) when both JVMs' compilers
+   * together were busy for at most this share of the round's time.
+   */
+  static final double QUIET_COMPILERS = 0.02;
+
+  /** The least time over which the warm-up measures the compilers' share. */
+  static final long QUIET_WINDOW_NANOS = 1_000_000_000L;
 
   private Host host;
   private final List<Connection> kept = new ArrayList<>();
@@ -92,13 +113,21 @@ public final class BenchAgent {
     }
   }
 
-  private Map<String, Object> execute(String[] cmd) throws Exception {
+  Map<String, Object> execute(String[] cmd) throws Exception {
     Map<String, Object> r = new LinkedHashMap<>();
     switch (cmd[0]) {
       case "listen" -> {
         stop();
         Combination c = Combination.named(cmd[1]);
-        Libp2p.Builder b = Libp2p.builder().limits(LIMITS).listen(c.listen()).handler(Perf.ID, new Perf());
+        Libp2p.Builder b = Libp2p.builder().limits(LIMITS).listen(c.listen()).handler(Perf.ID, new Perf())
+            .handler(COMPILER, s -> {
+              try (s) {
+                DataOutputStream out = new DataOutputStream(s.out());
+                out.writeLong(compilerMillis());
+                out.flush();
+                s.closeWrite();
+              }
+            });
         c.configure().accept(b);
         host = b.build();
         r.put("addr", host.listenAddresses().getFirst() + "/p2p/" + host.peerId());
@@ -126,7 +155,7 @@ public final class BenchAgent {
     return r;
   }
 
-  private static Host clientHost(Combination c) throws IOException {
+  static Host clientHost(Combination c) throws IOException {
     Libp2p.Builder b = Libp2p.builder().limits(LIMITS);
     c.configure().accept(b);
     return b.build();
@@ -145,7 +174,9 @@ public final class BenchAgent {
    * What a client measures, in this order; zero skips a step.
    *
    * @param warmup bytes up and then down before measuring, repeated until {@code warmupMillis} passed
+   *     and both JVMs' compilers are quiet (see {@link #warmUp}), or {@code warmupMaxMillis} passed
    * @param warmupMillis the least time the warm-up rounds take
+   * @param warmupMaxMillis the most time the warm-up rounds take (the last round may end later)
    * @param upload bytes of the upload run
    * @param download bytes of the download run
    * @param pings pings on one stream
@@ -156,12 +187,13 @@ public final class BenchAgent {
    * @param concurrency streams or dials in flight at once
    */
   public record ClientPlan(
-      long warmup, long warmupMillis, long upload, long download, int pings, int streams, int setup, int setupWarmup, int connections,
+      long warmup, long warmupMillis, long warmupMaxMillis, long upload, long download, int pings, int streams, int setup, int setupWarmup, int connections,
       int concurrency) {
     static ClientPlan of(Map<String, String> o) {
       return new ClientPlan(
           Long.parseLong(o.getOrDefault("warmup", "0")),
           Long.parseLong(o.getOrDefault("warmupMillis", "0")),
+          Long.parseLong(o.getOrDefault("warmupMaxMillis", o.getOrDefault("warmupMillis", "0"))),
           Long.parseLong(o.getOrDefault("upload", "0")),
           Long.parseLong(o.getOrDefault("download", "0")),
           Integer.parseInt(o.getOrDefault("pings", "0")),
@@ -174,7 +206,8 @@ public final class BenchAgent {
 
     /** The {@code key=value} words of the {@code run} command. */
     String words() {
-      return "warmup=" + warmup + " warmupMillis=" + warmupMillis + " upload=" + upload + " download=" + download + " pings=" + pings
+      return "warmup=" + warmup + " warmupMillis=" + warmupMillis + " warmupMaxMillis=" + warmupMaxMillis
+          + " upload=" + upload + " download=" + download + " pings=" + pings
           + " streams=" + streams + " setup=" + setup + " setupWarmup=" + setupWarmup + " connections=" + connections
           + " concurrency=" + concurrency;
     }
@@ -185,10 +218,7 @@ public final class BenchAgent {
     Multiaddr bare = bare(addr);
     Connection c = host.connect(addr);
     if (p.warmup > 0) {
-      repeatFor(p.warmupMillis, () -> {
-        perf(c, p.warmup, 0);
-        perf(c, 0, p.warmup);
-      });
+      r.put("warmupSeconds", warmUp(c, p));
     }
     if (p.upload > 0) {
       r.put("uploadBytes", p.upload);
@@ -226,6 +256,54 @@ public final class BenchAgent {
       r.put("connectionsPerSecond", p.connections / s);
     }
     return r;
+  }
+
+  /**
+   * Perf rounds of {@code p.warmup} bytes up and then down, until {@code p.warmupMillis} have passed
+   * and during the last {@link #QUIET_WINDOW_NANOS} (or more) of rounds both JVMs' compilers were
+   * busy for at most {@link #QUIET_COMPILERS} of that time, or until {@code p.warmupMaxMillis} have
+   * passed; the seconds it took.
+   */
+  static double warmUp(Connection c, ClientPlan p) throws IOException {
+    long start = System.nanoTime();
+    long windowStart = start;
+    long compiled = compilerMillis(c);
+    while (true) {
+      perf(c, p.warmup, 0);
+      perf(c, 0, p.warmup);
+      long now = System.nanoTime();
+      long elapsed = now - start;
+      if (elapsed >= p.warmupMaxMillis * 1_000_000) {
+        return elapsed / 1e9;
+      }
+      if (now - windowStart >= QUIET_WINDOW_NANOS) {
+        long after = compilerMillis(c);
+        boolean quiet = compiled >= 0 && after >= 0 && (after - compiled) * 1e6 <= QUIET_COMPILERS * (now - windowStart);
+        System.err.printf("warm-up: %.2f s of rounds, compilers busy %d ms%n", (now - windowStart) / 1e9, after - compiled);
+        if (quiet && elapsed >= p.warmupMillis * 1_000_000) {
+          return elapsed / 1e9;
+        }
+        compiled = after;
+        windowStart = System.nanoTime();
+      }
+    }
+  }
+
+  /** This JVM's total compilation milliseconds, or -1 if it does not say. */
+  static long compilerMillis() {
+    CompilationMXBean b = ManagementFactory.getCompilationMXBean();
+    return b == null || !b.isCompilationTimeMonitoringSupported() ? -1 : b.getTotalCompilationTime();
+  }
+
+  /** Both JVMs' total compilation milliseconds (this one's and the server's), or -1 if either does not say. */
+  static long compilerMillis(Connection c) throws IOException {
+    long local = compilerMillis();
+    long remote;
+    try (Stream s = c.newStream(COMPILER)) {
+      s.closeWrite();
+      remote = new DataInputStream(s.in()).readLong();
+    }
+    return local < 0 || remote < 0 ? -1 : local + remote;
   }
 
   /** Dials a fresh connection, pings once on a new stream and closes it; the nanoseconds to the reply. */

@@ -30,8 +30,10 @@ public final class Harness {
    * @param jsBytes bytes of each js-libp2p upload and download run
    * @param jlibp2pWarmup bytes up and down before the measured jlibp2p runs
    * @param jsWarmup bytes up and down before the measured js runs
-   * @param warmupTime the warm-up rounds (of the warm-up bytes each way) repeat on both sides until
-   *     at least this long has passed, so that the measured runs find the runtime's compilers done
+   * @param warmupTime the jlibp2p warm-up rounds (of the warm-up bytes each way) repeat until at least
+   *     this long has passed and both JVMs' compilers are quiet (see {@link BenchAgent#warmUp}), for
+   *     at most {@link #warmupLimit()}; the js rounds then repeat for as long as the jlibp2p ones took
+   *     on the same combination
    * @param setup fresh connections whose set-up time is timed (the median is reported)
    * @param setupWarmup untimed fresh connections before them (at least {@code setup}): a TLS stack
    *     takes its runtime's compilers hundreds of handshakes to finish with
@@ -116,6 +118,11 @@ public final class Harness {
       return new Config(jlibp2pBytes, jsBytes, jlibp2pWarmup, jsWarmup, warmupTime, setup, setupWarmup, pings, streams, connections,
           concurrency, idleConnections, manyConnections, socketBytes, cipherTime, timeout, only, js, args,
           jsDir, node, logDir);
+    }
+
+    /** The longest the jlibp2p warm-up waits for quiet compilers: ten times {@link #warmupTime}. */
+    public Duration warmupLimit() {
+      return warmupTime.multipliedBy(10);
     }
 
     List<Combination> combinations() {
@@ -233,7 +240,7 @@ public final class Harness {
       Outcome js = Outcome.notAvailable("not run (--no-js)");
       if (config.js()) {
         progress(c.name() + ": js-libp2p");
-        js = js(c);
+        js = js(c, j.values().getOrDefault("warmupSeconds", 0.0));
         progress(c.name() + ": js-libp2p " + js.status() + " " + js.reason());
       }
       rows.add(new Row(c, j, js));
@@ -281,7 +288,7 @@ public final class Harness {
   }
 
   private BenchAgent.ClientPlan plan(long bytes, long warmup) {
-    return new BenchAgent.ClientPlan(warmup, config.warmupTime().toMillis(), bytes, bytes, config.pings(), config.streams(), config.setup(), config.setupWarmup(),
+    return new BenchAgent.ClientPlan(warmup, config.warmupTime().toMillis(), config.warmupLimit().toMillis(), bytes, bytes, config.pings(), config.streams(), config.setup(), config.setupWarmup(),
         config.connections(), config.concurrency());
   }
 
@@ -311,8 +318,11 @@ public final class Harness {
     return Optional.empty();
   }
 
-  /** The js-libp2p side of a combination: a server node and a client node. */
-  Outcome js(Combination c) {
+  /**
+   * The js-libp2p side of a combination: a server node and a client node. Its warm-up lasts at
+   * least {@code warmupSeconds}, the time the jlibp2p warm-up took on the same combination.
+   */
+  Outcome js(Combination c, double warmupSeconds) {
     Optional<String> missing = jsAvailable();
     if (missing.isPresent()) {
       return Outcome.notAvailable(missing.get());
@@ -338,7 +348,7 @@ public final class Harness {
       clientCmd.addAll(List.of("--addr", (String) addrs.getFirst(),
           "--upload", Long.toString(config.jsBytes()), "--download", Long.toString(config.jsBytes()),
           "--warmup", Long.toString(config.jsWarmup()),
-          "--warmup-millis", Long.toString(config.warmupTime().toMillis()), "--setup", Integer.toString(config.setup()),
+          "--warmup-millis", Long.toString(Math.max(config.warmupTime().toMillis(), Math.round(warmupSeconds * 1000))), "--setup", Integer.toString(config.setup()),
           "--setup-warmup", Integer.toString(config.setupWarmup()),
           "--pings", Integer.toString(config.pings()), "--streams", Integer.toString(config.streams()),
           "--connections", Integer.toString(config.connections()),

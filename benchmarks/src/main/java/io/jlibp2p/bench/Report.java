@@ -42,9 +42,18 @@ final class Report {
     b.append("| **TLS ceiling** = min(socket, AES-GCM) (also used for QUIC) | | | **").append(mib(ceil.of(Combination.Ceiling.TLS))).append("** |\n\n");
 
     b.append("## Throughput (one /perf/1.0.0 stream, one connection)\n\n");
-    b.append(String.format(Locale.ROOT, "jlibp2p moves %s per direction, js-libp2p %s. Before that, each side warms up with rounds of %s (js: %s) each way, repeated until %s s have passed, so that the runtime's compilers are done.\n",
+    b.append(String.format(Locale.ROOT, "jlibp2p moves %s per direction, js-libp2p %s. Before that, each side warms up with rounds of %s (js: %s) each way, so that the runtime's compilers are done:\n"
+            + "the jlibp2p rounds repeat for at least %s s and until, over a second or more of rounds, both JVMs' compilers were busy for at most %.0f%% of the time (at most %s s);\n"
+            + "the js rounds then repeat for as long as the jlibp2p ones took on the same combination (at least %s s).",
         size(cfg.jlibp2pBytes()), size(cfg.jsBytes()), size(cfg.jlibp2pWarmup()), size(cfg.jsWarmup()),
+        cfg.warmupTime().toMillis() / 1000.0, BenchAgent.QUIET_COMPILERS * 100, cfg.warmupLimit().toMillis() / 1000.0,
         cfg.warmupTime().toMillis() / 1000.0));
+    StringBuilder warm = new StringBuilder();
+    for (Row row : r.rows()) {
+      row.jlibp2p().get("warmupSeconds").ifPresent(w -> warm.append(warm.isEmpty() ? "" : ", ")
+          .append(row.combination().name()).append(String.format(Locale.ROOT, " %.1f s", w)));
+    }
+    b.append(warm.isEmpty() ? "\n" : " Warm-up times: " + warm + ".\n");
     b.append("Timed from the stream's opening to the end of the server's reply, so that no byte is still in flight.\n\n");
     b.append("| combination | direction | jlibp2p MiB/s | ceiling MiB/s | jlibp2p / ceiling | js-libp2p MiB/s | js / ceiling | jlibp2p / js |\n");
     b.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
