@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Commands:
  *
  * <ul>
- *   <li>{@code listen COMBINATION}: a host serving {@code /perf/1.0.0} and {@link #COMPILER}; replies
+ *   <li>{@code listen COMBINATION}: a host serving {@code /perf/1.0.0} and {@link #STATS}; replies
  *       {@code addr}
  *   <li>{@code run COMBINATION ADDR key=value...}: the client measurements (see {@link
  *       ClientPlan}); replies what it measured
@@ -67,11 +67,11 @@ public final class BenchAgent {
           4096);
 
   /**
-   * The server's second protocol: it writes its JVM's total compilation time in milliseconds (8
-   * bytes, big-endian; -1 if unknown) and closes, so that a client can warm up until both JVMs'
-   * compilers are quiet.
+   * The server's second protocol: it writes its JVM's total compilation time in milliseconds and
+   * its process's CPU time in nanoseconds (8 bytes each, big-endian; -1 if unknown) and closes, so
+   * that a client can warm up until both JVMs' compilers are quiet, and report both sides' CPU time.
    */
-  static final ProtocolId COMPILER = ProtocolId.of("/jlibp2p-bench/compiler/1.0.0");
+  static final ProtocolId STATS = ProtocolId.of("/jlibp2p-bench/stats/1.0.0");
 
   /**
    * A warm-up round ends the warm-up (once the least time has passed) when both JVMs' compilers
@@ -120,10 +120,11 @@ public final class BenchAgent {
         stop();
         Combination c = Combination.named(cmd[1]);
         Libp2p.Builder b = Libp2p.builder().limits(LIMITS).listen(c.listen()).handler(Perf.ID, new Perf())
-            .handler(COMPILER, s -> {
+            .handler(STATS, s -> {
               try (s) {
                 DataOutputStream out = new DataOutputStream(s.out());
                 out.writeLong(compilerMillis());
+                out.writeLong(cpuNanos());
                 out.flush();
                 s.closeWrite();
               }
@@ -221,12 +222,10 @@ public final class BenchAgent {
       r.put("warmupSeconds", warmUp(c, p));
     }
     if (p.upload > 0) {
-      r.put("uploadBytes", p.upload);
-      r.put("uploadSeconds", perf(c, p.upload, 0).totalNanos() / 1e9);
+      measure(c, "upload", p.upload, 0, r);
     }
     if (p.download > 0) {
-      r.put("downloadBytes", p.download);
-      r.put("downloadSeconds", perf(c, 0, p.download).totalNanos() / 1e9);
+      measure(c, "download", 0, p.download, r);
     }
     if (p.pings > 0) {
       // untimed rounds first (at least as many, for at least the warm-up time), for a warm runtime
@@ -295,15 +294,45 @@ public final class BenchAgent {
     return b == null || !b.isCompilationTimeMonitoringSupported() ? -1 : b.getTotalCompilationTime();
   }
 
+  /** This process's CPU time in nanoseconds, or -1 if it does not say. */
+  static long cpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : -1;
+  }
+
+  /** The server's {@link #STATS}: its compilation milliseconds and CPU nanoseconds. */
+  static long[] serverStats(Connection c) throws IOException {
+    try (Stream s = c.newStream(STATS)) {
+      s.closeWrite();
+      DataInputStream in = new DataInputStream(s.in());
+      return new long[] {in.readLong(), in.readLong()};
+    }
+  }
+
   /** Both JVMs' total compilation milliseconds (this one's and the server's), or -1 if either does not say. */
   static long compilerMillis(Connection c) throws IOException {
     long local = compilerMillis();
-    long remote;
-    try (Stream s = c.newStream(COMPILER)) {
-      s.closeWrite();
-      remote = new DataInputStream(s.in()).readLong();
-    }
+    long remote = serverStats(c)[0];
     return local < 0 || remote < 0 ? -1 : local + remote;
+  }
+
+  /**
+   * One perf run, with {@code what}Bytes, {@code what}Seconds and both sides' CPU seconds ({@code
+   * what}ClientCpuSeconds, {@code what}ServerCpuSeconds) put into {@code r}.
+   */
+  private static void measure(Connection c, String what, long up, long down, Map<String, Object> r) throws IOException {
+    long client = cpuNanos();
+    long server = serverStats(c)[1];
+    double seconds = perf(c, up, down).totalNanos() / 1e9;
+    long clientAfter = cpuNanos();
+    long serverAfter = serverStats(c)[1];
+    r.put(what + "Bytes", up + down);
+    r.put(what + "Seconds", seconds);
+    if (client >= 0 && server >= 0) {
+      r.put(what + "ClientCpuSeconds", (clientAfter - client) / 1e9);
+      r.put(what + "ServerCpuSeconds", (serverAfter - server) / 1e9);
+    }
   }
 
   /** Dials a fresh connection, pings once on a new stream and closes it; the nanoseconds to the reply. */
