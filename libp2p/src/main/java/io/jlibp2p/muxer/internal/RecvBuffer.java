@@ -1,5 +1,6 @@
 package io.jlibp2p.muxer.internal;
 
+import io.jlibp2p.internal.BufferPool;
 import java.util.ArrayDeque;
 
 /**
@@ -16,11 +17,33 @@ public final class RecvBuffer {
   /** Size of the chunks used for small frames, so idle streams hold little memory. */
   public static final int SMALL_CHUNK = 2 * 1024;
 
+  /**
+   * Large chunks kept JVM-wide for reuse beyond each stream's one spare: a bulk stream's chunks go
+   * back here as the application reads them, so that the reader does not allocate (and zero) a
+   * fresh one for every 64 KiB received.
+   */
+  static final int MAX_POOLED_CHUNKS = 64;
+
+  private static final BufferPool LARGE_CHUNKS = new BufferPool(LARGE_CHUNK, MAX_POOLED_CHUNKS);
+
+  private final BufferPool largeChunks;
   private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
-  private byte[] spare; // one recycled large chunk
+  private byte[] spare; // one recycled large chunk, kept by this stream
   private int readPos; // in the first chunk
   private int writePos; // in the last chunk
   private int size;
+
+  public RecvBuffer() {
+    this(LARGE_CHUNKS);
+  }
+
+  /** With its own pool of {@link #LARGE_CHUNK} arrays (for tests). */
+  RecvBuffer(BufferPool largeChunks) {
+    if (largeChunks.size() != LARGE_CHUNK) {
+      throw new IllegalArgumentException("pool of " + largeChunks.size() + "-byte arrays (expected: " + LARGE_CHUNK + ")");
+    }
+    this.largeChunks = largeChunks;
+  }
 
   /** Number of buffered (committed, unread) bytes. */
   public int size() {
@@ -43,7 +66,7 @@ public final class RecvBuffer {
       c = spare;
       spare = null;
     } else {
-      c = new byte[LARGE_CHUNK];
+      c = largeChunks.acquire();
     }
     if (chunks.isEmpty()) {
       readPos = 0;
@@ -100,8 +123,13 @@ public final class RecvBuffer {
   }
 
   private void recycle(byte[] c) {
-    if (c.length == LARGE_CHUNK) {
+    if (c.length != LARGE_CHUNK) {
+      return;
+    }
+    if (spare == null) {
       spare = c;
+    } else {
+      largeChunks.release(c);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.jlibp2p.muxer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jlibp2p.internal.BufferPool;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Random;
@@ -46,5 +47,29 @@ class RecvBufferTest {
     }
     assertThat(buffer.size()).isZero();
     assertThat(out.toByteArray()).isEqualTo(in.toByteArray());
+  }
+
+  /** Chunks the application has read go back: the stream keeps one, the pool the others. */
+  @org.junit.jupiter.api.Test
+  void readChunksAreReusedInsteadOfAllocated() {
+    BufferPool pool = new BufferPool(RecvBuffer.LARGE_CHUNK, 8);
+    RecvBuffer a = new RecvBuffer(pool);
+    List<byte[]> filled = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      byte[] c = a.writeChunk(RecvBuffer.LARGE_CHUNK);
+      assertThat(a.writePosition()).isZero();
+      filled.add(c);
+      a.commit(c.length);
+    }
+    assertThat(a.read(new byte[3 * RecvBuffer.LARGE_CHUNK], 0, 3 * RecvBuffer.LARGE_CHUNK)).isEqualTo(3 * RecvBuffer.LARGE_CHUNK);
+    assertThat(pool.pooled()).isEqualTo(2); // the third is a's spare
+
+    RecvBuffer b = new RecvBuffer(pool);
+    byte[] first = b.writeChunk(RecvBuffer.LARGE_CHUNK);
+    b.commit(first.length);
+    byte[] second = b.writeChunk(RecvBuffer.LARGE_CHUNK);
+    assertThat(List.of(first, second)).allMatch(c -> filled.stream().anyMatch(f -> f == c));
+    assertThat(pool.pooled()).isZero();
+    assertThat(a.writeChunk(RecvBuffer.LARGE_CHUNK)).isIn(filled.toArray()); // the spare
   }
 }
