@@ -99,23 +99,25 @@ public final class WsInput extends InputStream {
     }
     int want = (int) Math.min(len, remaining);
     int n;
-    if (pos < lim) {
-      n = Math.min(want, lim - pos);
-      System.arraycopy(buf, pos, b, off, n);
-      pos += n;
-    } else if (want >= buf.length) {
+    if (pos == lim && want >= buf.length) {
       n = source.read(b, off, want);
       if (n < 0) {
         throw truncated("payload");
       }
+      if (frameMasked) {
+        WsFrames.mask(b, off, n, maskKey, framePosition);
+      }
     } else {
-      fill();
+      if (pos == lim) {
+        fill();
+      }
       n = Math.min(want, lim - pos);
-      System.arraycopy(buf, pos, b, off, n);
+      if (frameMasked) {
+        WsFrames.maskCopy(buf, pos, b, off, n, maskKey, framePosition); // unmasks as it copies
+      } else {
+        System.arraycopy(buf, pos, b, off, n);
+      }
       pos += n;
-    }
-    if (frameMasked) {
-      WsFrames.mask(b, off, n, maskKey, framePosition);
     }
     framePosition += n;
     remaining -= n;

@@ -356,4 +356,35 @@ class WsFramesTest {
     assertThat(in.read()).isEqualTo(-1);
     assertThat(peer.closeCode).isEqualTo(-1);
   }
+
+  /** Masking while copying, or in place, XORs each byte with key byte (frame position mod 4), as RFC 6455 5.3 says. */
+  @Property(tries = 300)
+  void maskCopyMatchesTheBytewiseDefinition(
+      @ForAll @IntRange(min = 0, max = 3000) int len,
+      @ForAll @IntRange(min = 0, max = 17) int srcOff,
+      @ForAll @IntRange(min = 0, max = 17) int dstOff,
+      @ForAll int key,
+      @ForAll @IntRange(min = 0, max = 1 << 20) int position,
+      @ForAll boolean inPlace,
+      @ForAll long seed) {
+    byte[] src = new byte[srcOff + len + 9];
+    new SplittableRandom(seed).nextBytes(src);
+    byte[] expected = new byte[len];
+    for (int i = 0; i < len; i++) {
+      int keyByte = (key >>> (24 - 8 * (int) ((position + i) & 3))) & 0xff;
+      expected[i] = (byte) (src[srcOff + i] ^ keyByte);
+    }
+    byte[] original = src.clone();
+    if (inPlace) {
+      WsFrames.mask(src, srcOff, len, key, position);
+      assertThat(Arrays.copyOfRange(src, srcOff, srcOff + len)).isEqualTo(expected);
+      assertThat(Arrays.copyOfRange(src, srcOff + len, src.length)).isEqualTo(Arrays.copyOfRange(original, srcOff + len, src.length));
+    } else {
+      byte[] dst = new byte[dstOff + len + 9];
+      WsFrames.maskCopy(src, srcOff, dst, dstOff, len, key, position);
+      assertThat(Arrays.copyOfRange(dst, dstOff, dstOff + len)).isEqualTo(expected);
+      assertThat(Arrays.copyOfRange(dst, dstOff + len, dst.length)).containsOnly((byte) 0);
+      assertThat(src).isEqualTo(original);
+    }
+  }
 }
