@@ -175,6 +175,22 @@ public final class Harness {
       Double seconds = values.get(direction + "Seconds");
       return bytes == null || seconds == null || seconds <= 0 ? Optional.empty() : Optional.of(bytes / seconds);
     }
+
+    /**
+     * CPU seconds per GiB moved in {@code direction} ("upload" or "download") of the sending and
+     * the receiving process, if measured (jlibp2p only).
+     */
+    public Optional<double[]> cpuPerGib(String direction) {
+      Double bytes = values.get(direction + "Bytes");
+      Double client = values.get(direction + "ClientCpuSeconds");
+      Double server = values.get(direction + "ServerCpuSeconds");
+      if (bytes == null || bytes <= 0 || client == null || server == null) {
+        return Optional.empty();
+      }
+      double gib = bytes / (1L << 30);
+      boolean upload = direction.equals("upload");
+      return Optional.of(new double[] {(upload ? client : server) / gib, (upload ? server : client) / gib});
+    }
   }
 
   /** One combination's results. */

@@ -55,8 +55,9 @@ final class Report {
     }
     b.append(warm.isEmpty() ? "\n" : " Warm-up times: " + warm + ".\n");
     b.append("Timed from the stream's opening to the end of the server's reply, so that no byte is still in flight.\n\n");
-    b.append("| combination | direction | jlibp2p MiB/s | ceiling MiB/s | jlibp2p / ceiling | js-libp2p MiB/s | js / ceiling | jlibp2p / js |\n");
-    b.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+    b.append("The last column is the CPU time the jlibp2p sender and receiver processes spent per GiB, less noisy than throughput on a shared machine.\n\n");
+    b.append("| combination | direction | jlibp2p MiB/s | ceiling MiB/s | jlibp2p / ceiling | js-libp2p MiB/s | js / ceiling | jlibp2p / js | jlibp2p CPU s/GiB sender / receiver |\n");
+    b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row row : r.rows()) {
       double c = ceil.of(row.combination().ceiling());
       for (String dir : new String[] {"upload", "download"}) {
@@ -69,6 +70,7 @@ final class Report {
             .append(" | ").append(js.map(Report::mib).orElse(status(row.js())))
             .append(" | ").append(js.map(x -> ratio(x / c)).orElse("–"))
             .append(" | ").append(j.isPresent() && js.isPresent() ? ratio(j.get() / js.get()) : "–")
+            .append(" | ").append(row.jlibp2p().cpuPerGib(dir).map(cpu -> ratio(cpu[0]) + " / " + ratio(cpu[1])).orElse("–"))
             .append(" |\n");
       }
     }

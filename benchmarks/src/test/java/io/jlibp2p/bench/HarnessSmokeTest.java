@@ -34,6 +34,10 @@ class HarnessSmokeTest {
       String name = row.combination().name();
       if (row.combination().missing().isEmpty()) {
         assertComplete(name + " jlibp2p", row.jlibp2p());
+        for (String dir : new String[] {"upload", "download"}) {
+          assertThat(row.jlibp2p().cpuPerGib(dir)).as(name + " jlibp2p " + dir + " CPU per GiB")
+              .hasValueSatisfying(cpu -> assertThat(java.util.Arrays.stream(cpu).allMatch(x -> x > 0)).isTrue());
+        }
       } else {
         assertThat(row.jlibp2p().status()).as(name + " jlibp2p").isEqualTo("not available");
       }
