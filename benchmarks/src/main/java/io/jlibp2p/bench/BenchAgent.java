@@ -51,6 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code check CONCURRENCY}: a ping on every kept connection; replies {@code working}
  *   <li>{@code mem}: heap and direct memory in use after garbage collection, and the host's
  *       connections
+ *   <li>{@code connections N MILLIS}: waits until the host has at least N connections, for at most
+ *       MILLIS (a listener registers a connection a little after its dialer has it); replies {@code
+ *       connections}
  *   <li>{@code stop}: closes the host
  * </ul>
  */
@@ -150,6 +153,7 @@ public final class BenchAgent {
       case "open" -> r.putAll(open(Multiaddr.parse(cmd[1]), Integer.parseInt(cmd[2]), Integer.parseInt(cmd[3])));
       case "check" -> r.put("working", check(Integer.parseInt(cmd[1])));
       case "mem" -> r.putAll(memory());
+      case "connections" -> r.put("connections", awaitConnections(Integer.parseInt(cmd[1]), Long.parseLong(cmd[2])));
       case "stop" -> stop();
       default -> throw new IllegalArgumentException("command: " + cmd[0]);
     }
@@ -458,6 +462,16 @@ public final class BenchAgent {
       }
     });
     return working.get();
+  }
+
+  /** The host's connections once there are at least {@code n}, or after {@code millis}. */
+  private int awaitConnections(int n, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    int count;
+    while ((count = host == null ? 0 : host.connections().size()) < n && System.nanoTime() - deadline < 0) {
+      Thread.sleep(10); // polling with a deadline: the host has no connection-count event
+    }
+    return count;
   }
 
   private Map<String, Object> memory() {

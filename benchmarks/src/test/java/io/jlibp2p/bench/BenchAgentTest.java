@@ -5,28 +5,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jlibp2p.core.Connection;
 import io.jlibp2p.core.Host;
 import io.jlibp2p.multiformats.Multiaddr;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class BenchAgentTest {
+  private final BenchAgent server = new BenchAgent();
+  private Host client;
+  private Multiaddr addr;
+
+  @BeforeEach
+  void listen() throws Exception {
+    client = BenchAgent.clientHost(Combination.named("tcp/noise/yamux"));
+    addr = Multiaddr.parse((String) server.execute(new String[] {"listen", "tcp/noise/yamux"}).get("addr"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    client.close();
+    server.execute(new String[] {"stop"});
+  }
+
   @Test
   void warmUpReadsBothCompilersAndStopsAtItsLimit() throws Exception {
-    BenchAgent server = new BenchAgent();
-    try (Host client = BenchAgent.clientHost(Combination.named("tcp/noise/yamux"))) {
-      String addr = (String) server.execute(new String[] {"listen", "tcp/noise/yamux"}).get("addr");
-      Connection c = client.connect(Multiaddr.parse(addr));
+    Connection c = client.connect(addr);
 
-      // client and server share this JVM here: the sum counts its compilers twice
-      long local = BenchAgent.compilerMillis();
-      long both = BenchAgent.compilerMillis(c);
-      assertThat(local).isNotNegative();
-      assertThat(both).isGreaterThanOrEqualTo(2 * local);
+    // client and server share this JVM here: the sum counts its compilers twice
+    long local = BenchAgent.compilerMillis();
+    long both = BenchAgent.compilerMillis(c);
+    assertThat(local).isNotNegative();
+    assertThat(both).isGreaterThanOrEqualTo(2 * local);
 
-      // a limit shorter than one quiet window: the warm-up ends at the limit, after whole rounds
-      BenchAgent.ClientPlan p = BenchAgent.ClientPlan.of(java.util.Map.of("warmup", "65536", "warmupMillis", "100", "warmupMaxMillis", "300"));
-      double seconds = BenchAgent.warmUp(c, p);
-      assertThat(seconds).isBetween(0.3, 0.3 + BenchAgent.QUIET_WINDOW_NANOS / 1e9);
-    } finally {
-      server.execute(new String[] {"stop"});
+    // a limit shorter than one quiet window: the warm-up ends at the limit, after whole rounds
+    BenchAgent.ClientPlan p = BenchAgent.ClientPlan.of(Map.of("warmup", "65536", "warmupMillis", "100", "warmupMaxMillis", "300"));
+    double seconds = BenchAgent.warmUp(c, p);
+    assertThat(seconds).isBetween(0.3, 0.3 + BenchAgent.QUIET_WINDOW_NANOS / 1e9);
+  }
+
+  @Test
+  void connectionsWaitsForTheListenerToRegisterWhatItsDialerHas() throws Exception {
+    Multiaddr fresh = BenchAgent.bare(addr);
+    for (int i = 0; i < 3; i++) {
+      client.connect(fresh);
     }
+    assertThat(server.execute(new String[] {"connections", "3", "10000"}).get("connections")).isEqualTo(3);
+    // more than there are: it gives up at its deadline and says how many there are
+    assertThat(server.execute(new String[] {"connections", "4", "50"}).get("connections")).isEqualTo(3);
   }
 }
