@@ -399,7 +399,7 @@ public final class Harness {
       Map<String, Object> s0 = server.request("mem", t);
       Map<String, Object> c0 = client.request("mem", t);
       Map<String, Object> open = client.request("open " + addr + " " + (idle - 1) + " 32", t);
-      server.request("connections " + (long) number(open, "open") + " " + SERVER_CATCH_UP.toMillis(), t);
+      awaitServerConnections(server, open, t);
       Map<String, Object> s1 = server.request("mem", t);
       Map<String, Object> c1 = client.request("mem", t);
       Map<String, Object> r = new LinkedHashMap<>();
@@ -416,14 +416,22 @@ public final class Harness {
       r.put("manyOpen", number(many, "open"));
       r.put("manyFailed", number(many, "failed"));
       r.put("manyOpenSeconds", number(many, "seconds"));
-      r.put("manyServerConnections",
-          number(server.request("connections " + (long) number(many, "open") + " " + SERVER_CATCH_UP.toMillis(), t), "connections"));
+      r.put("manyServerConnections", awaitServerConnections(server, many, t));
       r.put("manyWorking", number(client.request("check 32", t), "working"));
       r.put("manyTarget", (double) config.manyConnections());
       return Outcome.ok(r);
     } catch (IOException | RuntimeException e) {
       return Outcome.failed(String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * The listener's connections once it has registered the {@code open} ones its dialer reports
+   * (or after {@link #SERVER_CATCH_UP}).
+   */
+  private static double awaitServerConnections(ChildProcess server, Map<String, Object> opened, Duration t) throws IOException {
+    long n = (long) number(opened, "open");
+    return number(server.request("connections " + n + " " + SERVER_CATCH_UP.toMillis(), t), "connections");
   }
 
   private static double number(Map<String, Object> m, String key) {
