@@ -89,7 +89,7 @@ public final class Harness {
 
     /** The full run: about 1 GiB per jlibp2p direction, 256 MiB per js direction. */
     public static Config full(Path jsDir, Path node, Path logDir) {
-      return new Config(1L << 30, 256 * MIB, 128 * MIB, 32 * MIB, Duration.ofSeconds(4), 50, 1000, 200, 2000, 300, 8, 1000, 5000,
+      return new Config(1L << 30, 256 * MIB, 128 * MIB, 32 * MIB, Duration.ofSeconds(4), 50, 1000, 1000, 2000, 300, 8, 1000, 5000,
           1L << 30, Duration.ofMillis(1500), Duration.ofMinutes(4), List.of(), true, List.of(), jsDir, node, logDir);
     }
 
