@@ -30,6 +30,18 @@ public interface RawConnection extends Closeable {
   /** True when we dialed, false when we accepted. */
   boolean isInitiator();
 
+  /** The {@link #preferredFrameSize()} of a connection that states none: 64 KiB. */
+  int DEFAULT_FRAME_SIZE = 64 * 1024;
+
+  /**
+   * A hint for muxers: how many payload bytes one frame should carry, at most, for this connection
+   * to move bulk data at its best (64 KiB by default, about one Noise frame; TLS connections prefer
+   * more, its records being small). Not a limit: any frame size works.
+   */
+  default int preferredFrameSize() {
+    return DEFAULT_FRAME_SIZE;
+  }
+
   /** Closes the connection in both directions; never throws. */
   @Override
   void close();

@@ -68,6 +68,8 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
   private static final AtomicLong COUNTER = new AtomicLong();
 
   protected final RawConnection raw;
+  /** The connection's {@link RawConnection#preferredFrameSize() frame-size hint}. */
+  protected final int preferredFrameSize;
   protected final FrameWriter writer;
   protected final FrameInput input;
   protected final ReentrantLock lock = new ReentrantLock();
@@ -88,6 +90,7 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
 
   protected MuxSession(String kind, RawConnection raw, int acceptBacklog) {
     this.raw = raw;
+    this.preferredFrameSize = Math.max(1, raw.preferredFrameSize());
     this.acceptBacklog = acceptBacklog;
     this.name = "jlibp2p-" + kind + "-" + COUNTER.incrementAndGet();
     this.writer = new FrameWriter(raw.out(), CONTROL_QUEUE_BYTES);

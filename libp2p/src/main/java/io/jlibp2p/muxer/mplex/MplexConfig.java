@@ -17,8 +17,9 @@ import java.util.Objects;
  *
  * @param maxMessageSize largest frame payload we accept; a bigger incoming frame is a protocol
  *     violation that closes the connection. Default {@value #DEFAULT_MAX_MESSAGE_SIZE} (1 MiB, as
- *     go-mplex). Frames we send carry at most {@code min(maxMessageSize, }{@value
- *     #SEND_MESSAGE_SIZE}{@code )} bytes.
+ *     go-mplex). Frames we send carry at most {@code maxMessageSize} bytes, and no more than the
+ *     connection's {@link io.jlibp2p.spi.RawConnection#preferredFrameSize() preferred frame size}
+ *     (64 KiB over Noise, 256 KiB over TLS), so that the streams of a connection interleave.
  * @param maxStreamBuffer bytes buffered per stream before the reader waits; at least {@code
  *     maxMessageSize}. Default {@value #DEFAULT_MAX_STREAM_BUFFER} (4 MiB).
  * @param receiveTimeout how long the reader waits for a full stream buffer to drain before
@@ -39,13 +40,6 @@ public record MplexConfig(
     int acceptBacklog) {
 
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
-
-  /**
-   * Largest payload of a frame we send (64 KiB, as yamux's). Larger writes go out as several
-   * frames, so that the streams of a connection interleave at this grain; in bulk transfers this
-   * also measured cheaper for both peers than 1 MiB frames.
-   */
-  public static final int SEND_MESSAGE_SIZE = 64 * 1024;
   public static final int DEFAULT_MAX_STREAM_BUFFER = 4 * 1024 * 1024;
   public static final Duration DEFAULT_RECEIVE_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_STREAMS = 1024;

@@ -18,7 +18,9 @@ import java.util.Objects;
  *     was consumed within a few round trips). It bounds each stream's receive buffer and the length
  *     of any data frame we accept. Default {@value #DEFAULT_MAX_STREAM_WINDOW} (16 MiB).
  * @param maxMessageSize largest data frame payload we send. Default {@value
- *     #DEFAULT_MAX_MESSAGE_SIZE}.
+ *     #DEFAULT_MAX_MESSAGE_SIZE}; frames also stay within the connection's {@link
+ *     io.jlibp2p.spi.RawConnection#preferredFrameSize() preferred frame size} (64 KiB over Noise,
+ *     256 KiB over TLS).
  * @param maxInboundStreams concurrent streams the remote may open; more are reset. Default {@value
  *     #DEFAULT_MAX_STREAMS}.
  * @param maxOutboundStreams concurrent streams we may open; {@code openStream} blocks beyond. Default
@@ -45,7 +47,7 @@ public record YamuxConfig(
   public static final int SPEC_INITIAL_WINDOW = 256 * 1024;
 
   public static final int DEFAULT_MAX_STREAM_WINDOW = 16 * 1024 * 1024;
-  public static final int DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024;
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024;
   public static final int DEFAULT_MAX_STREAMS = 1024;
   public static final int DEFAULT_BACKLOG = 256;
   public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);

@@ -25,7 +25,9 @@ public final class SecuredConnection implements SecureConnection {
   private final PublicKey remotePublicKey;
   private final ProtocolId securityProtocol;
   private final Optional<ProtocolId> earlyMuxer;
+  private final int preferredFrameSize;
 
+  /** @param preferredFrameSize what {@link #preferredFrameSize()} returns; at least 1 */
   public SecuredConnection(
       RawConnection raw,
       InputStream in,
@@ -34,7 +36,12 @@ public final class SecuredConnection implements SecureConnection {
       PeerId remotePeer,
       PublicKey remotePublicKey,
       ProtocolId securityProtocol,
-      Optional<ProtocolId> earlyMuxer) {
+      Optional<ProtocolId> earlyMuxer,
+      int preferredFrameSize) {
+    if (preferredFrameSize < 1) {
+      throw new IllegalArgumentException("preferredFrameSize: " + preferredFrameSize + " (expected: >= 1)");
+    }
+    this.preferredFrameSize = preferredFrameSize;
     this.raw = Objects.requireNonNull(raw, "raw");
     this.in = Objects.requireNonNull(in, "in");
     this.out = Objects.requireNonNull(out, "out");
@@ -68,6 +75,11 @@ public final class SecuredConnection implements SecureConnection {
   @Override
   public boolean isInitiator() {
     return raw.isInitiator();
+  }
+
+  @Override
+  public int preferredFrameSize() {
+    return preferredFrameSize;
   }
 
   @Override

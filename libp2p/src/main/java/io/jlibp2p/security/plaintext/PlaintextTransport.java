@@ -110,7 +110,8 @@ public final class PlaintextTransport implements SecureTransport {
             "plaintext: remote is " + id + " (expected: " + expectedRemote + ")");
       }
       return new SecuredConnection(
-          connection, in, out, localPeer, id, key, PROTOCOL_ID, Optional.empty());
+          connection, in, out, localPeer, id, key, PROTOCOL_ID, Optional.empty(),
+          connection.preferredFrameSize());
     } catch (IOException | RuntimeException e) {
       connection.close();
       throw e;

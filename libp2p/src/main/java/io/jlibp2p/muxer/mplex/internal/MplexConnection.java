@@ -38,6 +38,11 @@ public final class MplexConnection extends MuxSession<MplexStream> {
     return config;
   }
 
+  /** Largest payload of a frame we send: the connection's hint within our limit. */
+  int sendFrameSize() {
+    return Math.min(preferredFrameSize, config.maxMessageSize());
+  }
+
   private static long key(long id, boolean openedByUs) {
     return id << 1 | (openedByUs ? 1 : 0);
   }

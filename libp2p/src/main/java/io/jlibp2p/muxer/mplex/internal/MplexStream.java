@@ -30,7 +30,7 @@ final class MplexStream extends MuxStream {
 
   @Override
   protected int sendCredit(int len) {
-    return Math.min(len, Math.min(MplexConfig.SEND_MESSAGE_SIZE, config.maxMessageSize()));
+    return Math.min(len, conn.sendFrameSize());
   }
 
   @Override

@@ -52,6 +52,11 @@ public final class YamuxConnection extends MuxSession<YamuxStream> {
     return c;
   }
 
+  /** Largest payload of a data frame we send: the connection's hint within our limit. */
+  int sendFrameSize() {
+    return Math.min(preferredFrameSize, config.maxMessageSize());
+  }
+
   YamuxConfig config() {
     return config;
   }

@@ -54,7 +54,7 @@ final class YamuxStream extends MuxStream {
 
   @Override
   protected int sendCredit(int len) {
-    int n = (int) Math.min(Math.min(len, sendWindow), conn.config().maxMessageSize());
+    int n = (int) Math.min(Math.min(len, sendWindow), conn.sendFrameSize());
     sendWindow -= n;
     return n;
   }

@@ -108,7 +108,8 @@ public final class NoiseHandshake {
         remote.peer(),
         remote.key(),
         protocolId,
-        muxer);
+        muxer,
+        RawConnection.DEFAULT_FRAME_SIZE); // about one Noise frame
   }
 
   private static void write(

@@ -138,7 +138,8 @@ public final class TlsHandshake {
           remote.peerId(),
           remote.publicKey(),
           protocolId,
-          earlyMuxer(engine.getApplicationProtocol(), muxers));
+          earlyMuxer(engine.getApplicationProtocol(), muxers),
+          TlsRecordLayer.PREFERRED_FRAME_SIZE);
     } catch (SSLException e) {
       connection.close();
       throw translate(e);

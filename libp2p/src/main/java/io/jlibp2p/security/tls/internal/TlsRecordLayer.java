@@ -27,6 +27,13 @@ public final class TlsRecordLayer {
   /** Largest plaintext in one TLS record (RFC 8446, 5.1). */
   public static final int MAX_RECORD_PLAINTEXT = 1 << 14;
 
+  /**
+   * The frame size muxers are asked to use over TLS: 16 records. Measured against 64 KiB frames,
+   * a 1 GiB upload took 16-19% less CPU on each side with 256 KiB yamux frames (5 alternating
+   * pairs), while over Noise 64 KiB frames measured best.
+   */
+  public static final int PREFERRED_FRAME_SIZE = 256 * 1024;
+
   /** Sealed records gathered before they are written to the raw connection. */
   public static final int NET_OUT_RECORDS = 4;
 
