@@ -35,8 +35,8 @@ public interface RawConnection extends Closeable {
 
   /**
    * A hint for muxers: how many payload bytes one frame should carry, at most, for this connection
-   * to move bulk data at its best (64 KiB by default, about one Noise frame; TLS connections prefer
-   * more, its records being small). Not a limit: any frame size works.
+   * to move bulk data at its best: 64 KiB by default, about one Noise frame; TLS connections, whose
+   * records are 16 KiB, prefer 256 KiB. Not a limit: any frame size works.
    */
   default int preferredFrameSize() {
     return DEFAULT_FRAME_SIZE;

@@ -28,7 +28,7 @@ public final class NoiseInputStream extends InputStream {
   private final InputStream in;
   private final CipherState cipher;
   private final Closeable onFailure;
-  /** Raw bytes from {@code in}; room for {@link FrameBuffers#INPUT four whole frames}, so that reads stay large. */
+  /** Raw bytes from {@code in}; room for four whole frames ({@link FrameBuffers#INPUT}). */
   private byte[] buf; // null while nothing is buffered
   /** Where an idle stream waits for its next bytes, without holding {@link #buf}. */
   private final byte[] probe = new byte[IDLE_READ];
