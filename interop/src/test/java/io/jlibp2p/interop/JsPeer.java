@@ -340,9 +340,29 @@ public final class JsPeer implements AutoCloseable {
       stdin.write(line);
       stdin.flush();
     } catch (IOException e) {
-      throw new IllegalStateException(name + ": cannot send command (" + e.getMessage() + ")", e);
+      // a node that died closes its stdin before our reader has recorded why: say why it died
+      String dead = awaitDeathMessage(STOP_GRACE.multipliedBy(2));
+      throw new IllegalStateException(
+          dead != null ? dead : name + ": cannot send command (" + e.getMessage() + ")", e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /** Waits up to {@code timeout} for the stdout reader to record the node's exit; null if not. */
+  private String awaitDeathMessage(Duration timeout) {
+    long left = timeout.toNanos();
+    lock.lock();
+    try {
+      while (deathMessage == null && left > 0) {
+        left = changed.awaitNanos(left);
+      }
+      return deathMessage;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return deathMessage;
+    } finally {
+      lock.unlock();
     }
   }
 
