@@ -68,8 +68,7 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
   private static final AtomicLong COUNTER = new AtomicLong();
 
   protected final RawConnection raw;
-  /** The connection's {@link RawConnection#preferredFrameSize() frame-size hint}. */
-  protected final int preferredFrameSize;
+  private final int sendFrameSize;
   protected final FrameWriter writer;
   protected final FrameInput input;
   protected final ReentrantLock lock = new ReentrantLock();
@@ -88,13 +87,22 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
   private Thread readerThread;
   private boolean platformReader; // holds one of PLATFORM_READER_SLOTS until the reader ends
 
-  protected MuxSession(String kind, RawConnection raw, int acceptBacklog) {
+  /** @param maxMessageSize the muxer's limit on the payload of a data frame we send */
+  protected MuxSession(String kind, RawConnection raw, int acceptBacklog, int maxMessageSize) {
     this.raw = raw;
-    this.preferredFrameSize = Math.max(1, raw.preferredFrameSize());
+    this.sendFrameSize = Math.max(1, Math.min(raw.preferredFrameSize(), maxMessageSize));
     this.acceptBacklog = acceptBacklog;
     this.name = "jlibp2p-" + kind + "-" + COUNTER.incrementAndGet();
     this.writer = new FrameWriter(raw.out(), CONTROL_QUEUE_BYTES);
     this.input = new FrameInput(raw.in(), READ_BUFFER, new DeferredSignals());
+  }
+
+  /**
+   * Largest payload of a data frame we send: the connection's {@link
+   * RawConnection#preferredFrameSize() frame-size hint} within the muxer's own limit.
+   */
+  public final int sendFrameSize() {
+    return sendFrameSize;
   }
 
   /** Starts the reader and writer threads; called once by the factory. */

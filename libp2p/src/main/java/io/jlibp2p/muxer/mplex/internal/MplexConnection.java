@@ -23,7 +23,7 @@ public final class MplexConnection extends MuxSession<MplexStream> {
   private MplexStream lastStream; // reader thread cache
 
   private MplexConnection(RawConnection raw, MplexConfig config) {
-    super("mplex", raw, config.acceptBacklog());
+    super("mplex", raw, config.acceptBacklog(), config.maxMessageSize());
     this.config = config;
   }
 
@@ -36,11 +36,6 @@ public final class MplexConnection extends MuxSession<MplexStream> {
 
   MplexConfig config() {
     return config;
-  }
-
-  /** Largest payload of a frame we send: the connection's hint within our limit. */
-  int sendFrameSize() {
-    return Math.min(preferredFrameSize, config.maxMessageSize());
   }
 
   private static long key(long id, boolean openedByUs) {

@@ -38,7 +38,7 @@ public final class YamuxConnection extends MuxSession<YamuxStream> {
   private long nextPingAt;
 
   private YamuxConnection(RawConnection raw, boolean client, YamuxConfig config) {
-    super("yamux", raw, config.acceptBacklog());
+    super("yamux", raw, config.acceptBacklog(), config.maxMessageSize());
     this.config = config;
     this.client = client;
     this.nextId = client ? 1 : 2;
@@ -50,11 +50,6 @@ public final class YamuxConnection extends MuxSession<YamuxStream> {
     YamuxConnection c = new YamuxConnection(raw, client, config);
     c.start();
     return c;
-  }
-
-  /** Largest payload of a data frame we send: the connection's hint within our limit. */
-  int sendFrameSize() {
-    return Math.min(preferredFrameSize, config.maxMessageSize());
   }
 
   YamuxConfig config() {
