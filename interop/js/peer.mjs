@@ -212,7 +212,12 @@ function echoHandler (stream) {
   ended.then(async result => {
     if (result.how === 'eof') {
       await stream.close()
-    } else if (result.how === 'error') {
+      return
+    }
+    // say why: a reset seen by the remote is otherwise unexplained in the test's output
+    log(`echo handler: stream ${stream.id} ended with ${result.how}${result.local ? ' (ours)' : ''}` +
+      ` after ${result.bytes} bytes${result.error != null ? ': ' + result.error : ''}`)
+    if (result.how === 'error') {
       stream.abort(new Error(result.error))
     }
   }).catch(err => {
