@@ -196,8 +196,20 @@ public final class Harness {
     }
   }
 
-  /** One combination's results. */
-  public record Row(Combination combination, Outcome jlibp2p, Outcome js) {}
+  /**
+   * One combination's results.
+   *
+   * @param nearby the ceilings measured just before and just after the jlibp2p side of this
+   *     combination, the better of each (zero when not measured): the machine's speed drifts during a
+   *     run, so the ratio to this ceiling compares figures measured side by side
+   */
+  public record Row(Combination combination, Outcome jlibp2p, Outcome js, Ceiling nearby) {
+    /** The ceiling this combination's ratios use: {@link #nearby}, else the run's. */
+    public double ceiling(Results r) {
+      double c = nearby.of(combination.ceiling());
+      return c > 0 ? c : r.ceiling().of(combination.ceiling());
+    }
+  }
 
   /**
    * The machine's ceilings in bytes per second.
@@ -253,16 +265,18 @@ public final class Harness {
     Ceiling ceilingStart = ceilings();
     List<Row> rows = new ArrayList<>();
     for (Combination c : config.combinations()) {
+      Ceiling before = nearbyCeilings(c);
       progress(c.name() + ": jlibp2p");
       Outcome j = jlibp2p(c);
       progress(c.name() + ": jlibp2p " + j.status() + " " + j.reason());
+      Ceiling nearby = j.isOk() ? before.max(nearbyCeilings(c)) : new Ceiling(0, 0, 0);
       Outcome js = Outcome.notAvailable("not run (--no-js)");
       if (config.js()) {
         progress(c.name() + ": js-libp2p");
         js = js(c, j.values().getOrDefault("warmupSeconds", 0.0));
         progress(c.name() + ": js-libp2p " + js.status() + " " + js.reason());
       }
-      rows.add(new Row(c, j, js));
+      rows.add(new Row(c, j, js, nearby));
     }
     Outcome memory = Outcome.notAvailable("not run (--no-memory)");
     if (config.idleConnections() > 0) {
@@ -285,6 +299,26 @@ public final class Harness {
           Ceilings.rawSocket(config.socketBytes() / 4, config.socketBytes() / 2),
           Ceilings.chacha20Poly1305(t.dividedBy(2), t.dividedBy(3)),
           Ceilings.aes256Gcm(t.dividedBy(2), t.dividedBy(3))));
+    }
+    return best;
+  }
+
+  /**
+   * The ceilings next to one combination, while no benchmark process runs: the best of two shorter
+   * runs (a quarter of the socket bytes, half the cipher time).
+   */
+  private Ceiling nearbyCeilings(Combination c) throws Exception {
+    if (c.missing().isPresent()) {
+      return new Ceiling(0, 0, 0);
+    }
+    progress(c.name() + ": ceilings nearby");
+    Ceiling best = new Ceiling(0, 0, 0);
+    Duration t = config.cipherTime().dividedBy(2);
+    for (int i = 0; i < 2; i++) {
+      best = best.max(new Ceiling(
+          Ceilings.rawSocket(config.socketBytes() / 16, config.socketBytes() / 4),
+          Ceilings.chacha20Poly1305(t.dividedBy(3), t),
+          Ceilings.aes256Gcm(t.dividedBy(3), t)));
     }
     return best;
   }

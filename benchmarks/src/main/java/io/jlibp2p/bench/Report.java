@@ -14,6 +14,29 @@ final class Report {
 
   private Report() {}
 
+  /** ws/noise/yamux against tcp/noise/yamux, as measured and with each over its nearby ceiling. */
+  private static void wsAgainstTcp(StringBuilder b, Results r) {
+    Optional<Row> ws = r.rows().stream().filter(x -> x.combination().name().equals("ws/noise/yamux")).findFirst();
+    Optional<Row> tcp = r.rows().stream().filter(x -> x.combination().name().equals("tcp/noise/yamux")).findFirst();
+    if (ws.isEmpty() || tcp.isEmpty()) {
+      return;
+    }
+    StringBuilder line = new StringBuilder();
+    for (String dir : new String[] {"upload", "download"}) {
+      Optional<Double> w = ws.get().jlibp2p().rate(dir);
+      Optional<Double> t = tcp.get().jlibp2p().rate(dir);
+      if (w.isPresent() && t.isPresent()) {
+        double measured = w.get() / t.get();
+        double normalised = (w.get() / ws.get().ceiling(r)) / (t.get() / tcp.get().ceiling(r));
+        line.append(line.isEmpty() ? "" : "; ").append(dir).append(' ').append(ratio(measured))
+            .append(" as measured, ").append(ratio(normalised)).append(" of their ratios to their nearby ceilings");
+      }
+    }
+    if (!line.isEmpty()) {
+      b.append("\njlibp2p ws/noise/yamux against tcp/noise/yamux: ").append(line).append(".\n");
+    }
+  }
+
   static String markdown(Results r) {
     StringBuilder b = new StringBuilder();
     Harness.Config cfg = r.config();
@@ -30,7 +53,8 @@ final class Report {
     Harness.Ceiling s = r.ceilingStart();
     Harness.Ceiling e = r.ceilingEnd();
     b.append("## Ceilings (harness JVM, same run)\n\n");
-    b.append("Each is the best of three runs, measured before and after the combinations; the ratios use the better.\n\n");
+    b.append("Each is the best of three runs, measured before and after the combinations. The throughput ratios below\n"
+        + "use the ceilings measured next to each combination instead (see there); these frame the run.\n\n");
     b.append("| what | MiB/s before | MiB/s after | MiB/s used |\n|---|---:|---:|---:|\n");
     b.append("| raw JDK socket, one TCP connection on loopback, 1 MiB writes | ").append(mib(s.socket())).append(" | ")
         .append(mib(e.socket())).append(" | ").append(mib(ceil.socket())).append(" |\n");
@@ -55,11 +79,14 @@ final class Report {
     }
     b.append(warm.isEmpty() ? "\n" : " Warm-up times: " + warm + ".\n");
     b.append("Timed from the stream's opening to the end of the server's reply, so that no byte is still in flight.\n\n");
+    b.append("The ceiling of each row was measured next to it: just before and just after the jlibp2p side of the combination\n"
+        + "(the best of two shorter runs each time, the better of the two times), while no benchmark process ran, as the machine's\n"
+        + "speed drifts during a run.\n");
     b.append("The last column is the CPU time the jlibp2p sender and receiver processes spent per GiB, less noisy than throughput on a shared machine.\n\n");
     b.append("| combination | direction | jlibp2p MiB/s | ceiling MiB/s | jlibp2p / ceiling | js-libp2p MiB/s | js / ceiling | jlibp2p / js | jlibp2p CPU s/GiB sender / receiver |\n");
     b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row row : r.rows()) {
-      double c = ceil.of(row.combination().ceiling());
+      double c = row.ceiling(r);
       for (String dir : new String[] {"upload", "download"}) {
         Optional<Double> j = row.jlibp2p().rate(dir);
         Optional<Double> js = row.js().rate(dir);
@@ -74,6 +101,8 @@ final class Report {
             .append(" |\n");
       }
     }
+
+    wsAgainstTcp(b, r);
 
     b.append("\n## Connections and streams\n\n");
     b.append(String.format(Locale.ROOT,

@@ -34,6 +34,7 @@ class HarnessSmokeTest {
       String name = row.combination().name();
       if (row.combination().missing().isEmpty()) {
         assertComplete(name + " jlibp2p", row.jlibp2p());
+        assertThat(row.nearby().of(row.combination().ceiling())).as(name + " nearby ceiling").isPositive();
         for (String dir : new String[] {"upload", "download"}) {
           assertThat(row.jlibp2p().cpuPerGib(dir)).as(name + " jlibp2p " + dir + " CPU per GiB")
               .hasValueSatisfying(cpu -> assertThat(java.util.Arrays.stream(cpu).allMatch(x -> x > 0)).isTrue());
@@ -46,7 +47,7 @@ class HarnessSmokeTest {
     assertThat(r.memory().status()).as("memory: " + r.memory().reason()).isEqualTo("ok");
     assertThat(r.memory().values().get("manyWorking")).isEqualTo(r.config().manyConnections());
     String md = Report.markdown(r);
-    assertThat(md).contains("| tcp/noise/yamux | upload |", "Noise ceiling", "concurrent connections on one node: yes");
+    assertThat(md).contains("| tcp/noise/yamux | upload |", "Noise ceiling", "ws/noise/yamux against tcp/noise/yamux: upload", "concurrent connections on one node: yes");
   }
 
   private static void assertComplete(String what, Outcome o) {
