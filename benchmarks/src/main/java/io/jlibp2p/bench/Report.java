@@ -50,6 +50,14 @@ final class Report {
     r.environment().forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
     b.append("| harness run time | ").append(r.elapsed().toSeconds()).append(" s |\n\n");
 
+    b.append("## Targets\n\n");
+    b.append("Judged from this run alone, each by its worst figure (details in the sections below).\n\n");
+    b.append("| target | worst figure in this run | met |\n|---|---|---|\n");
+    for (Targets.Verdict v : Targets.judge(r)) {
+      b.append("| ").append(v.target()).append(" | ").append(v.worst()).append(" | ").append(v.met() ? "yes" : "**no**").append(" |\n");
+    }
+    b.append("\n");
+
     Harness.Ceiling s = r.ceilingStart();
     Harness.Ceiling e = r.ceilingEnd();
     b.append("## Ceilings (harness JVM, same run)\n\n");
