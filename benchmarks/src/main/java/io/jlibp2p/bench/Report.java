@@ -178,7 +178,9 @@ final class Report {
   private static String line(String name, String impl, Outcome o, Function<Double, String> f) {
     StringBuilder b = new StringBuilder("| ").append(name).append(" | ").append(impl);
     for (String k : new String[] {"setupMedianMs", "pingMedianMs", "streamsPerSecond", "connectionsPerSecond"}) {
-      b.append(" | ").append(o.get(k).map(f).orElse(status(o)));
+      // a ping takes tens of microseconds: three decimals of a millisecond
+      Function<Double, String> format = k.equals("pingMedianMs") ? v -> String.format(Locale.ROOT, "%.3f", v) : f;
+      b.append(" | ").append(o.get(k).map(format).orElse(status(o)));
     }
     return b.append(" |\n").toString();
   }

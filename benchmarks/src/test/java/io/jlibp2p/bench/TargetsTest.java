@@ -90,6 +90,7 @@ class TargetsTest {
     assertThat(v.get("quic-v1").met()).isFalse(); // 150 / 40 = 3.75
     assertThat(v.get("quic-v1").worst()).isEqualTo("3.75 (quic-v1 upload)");
     assertThat(v.get("ping").met()).isFalse();
+    assertThat(v.get("ping").worst()).startsWith("120 ("); // µs
     assertThat(v.get("idle").met()).isFalse(); // 68 KiB on the listener
     assertThat(v.get("idle").worst()).isEqualTo("68 (listener)");
     assertThat(v.get("5,000").met()).isFalse(); // one connection did not answer
