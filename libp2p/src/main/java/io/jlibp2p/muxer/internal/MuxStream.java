@@ -45,6 +45,10 @@ public abstract class MuxStream implements MuxedStream {
   private boolean removed;
 
   private boolean signalHeld; // guarded by lock: a wake-up of the reader waits in DeferredSignals
+  /** Outbound streams (we asked, the remote answers) may spin briefly for their replies. */
+  private final ReadSpin spin;
+  /** Bumped (under the lock) by every change a blocked read waits for; a spinning read watches it. */
+  private volatile int changes;
 
   private final InputStream in = new In();
   private final OutputStream out = new Out();
@@ -52,6 +56,7 @@ public abstract class MuxStream implements MuxedStream {
   protected MuxStream(long id, boolean inbound) {
     this.id = id;
     this.inbound = inbound;
+    this.spin = inbound ? null : new ReadSpin();
   }
 
   @Override
@@ -119,6 +124,7 @@ public abstract class MuxStream implements MuxedStream {
     }
     int n;
     int credit;
+    long spinStart = 0; // when this call spun; 0: it did not
     lock.lock();
     try {
       while (true) {
@@ -135,7 +141,18 @@ public abstract class MuxStream implements MuxedStream {
           return -1;
         }
         readWouldBlock();
+        if (spin != null && spinStart == 0 && spin.tryStart()) {
+          spinStart = System.nanoTime() | 1;
+          spinUntilChanged();
+          continue; // the lock was released: look again before waiting
+        }
         await(readable);
+      }
+      if (spin != null) {
+        spin.readData();
+        if (spinStart != 0) {
+          spin.waited(System.nanoTime() - spinStart);
+        }
       }
       n = buffer.read(b, off, len);
       credit = consumed(n);
@@ -149,8 +166,29 @@ public abstract class MuxStream implements MuxedStream {
     return n;
   }
 
+  /**
+   * With the lock held (released while spinning): spins until the stream changes or the spin time
+   * is up. See {@link ReadSpin}.
+   */
+  private void spinUntilChanged() {
+    int seen = changes;
+    lock.unlock();
+    try {
+      long end = System.nanoTime() + spin.nanos();
+      while (changes == seen && System.nanoTime() - end < 0) {
+        Thread.onSpinWait();
+      }
+    } finally {
+      spin.release();
+      lock.lock();
+    }
+  }
+
   private void write(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
+    if (spin != null) {
+      spin.wrote();
+    }
     boolean unflushed = false;
     try {
       while (len > 0) {
@@ -239,6 +277,7 @@ public abstract class MuxStream implements MuxedStream {
     try {
       readClosed = true;
       credit = readFailure == null ? consumed(buffer.clear()) : 0;
+      changes++;
       readable.signalAll();
       drained.signalAll();
     } finally {
@@ -320,6 +359,7 @@ public abstract class MuxStream implements MuxedStream {
       lock.lock();
       try {
         buffer.commit(n);
+        changes++;
         if (discarding()) {
           buffer.clear();
         }
@@ -357,6 +397,7 @@ public abstract class MuxStream implements MuxedStream {
     lock.lock();
     try {
       remoteEof = true;
+      changes++;
       readable.signalAll();
       drained.signalAll();
     } finally {
@@ -441,6 +482,7 @@ public abstract class MuxStream implements MuxedStream {
   }
 
   private void signalAll() {
+    changes++;
     readable.signalAll();
     writable.signalAll();
     drained.signalAll();
