@@ -16,8 +16,8 @@ final class Report {
 
   /** ws/noise/yamux against tcp/noise/yamux, as measured and with each over its nearby ceiling. */
   private static void wsAgainstTcp(StringBuilder b, Results r) {
-    Optional<Row> ws = r.rows().stream().filter(x -> x.combination().name().equals("ws/noise/yamux")).findFirst();
-    Optional<Row> tcp = r.rows().stream().filter(x -> x.combination().name().equals("tcp/noise/yamux")).findFirst();
+    Optional<Row> ws = Targets.row(r, "ws/noise/yamux");
+    Optional<Row> tcp = Targets.row(r, "tcp/noise/yamux");
     if (ws.isEmpty() || tcp.isEmpty()) {
       return;
     }

@@ -183,7 +183,8 @@ final class Targets {
         .orElse(new Verdict(target, "not measured", false));
   }
 
-  private static Optional<Row> row(Results r, String name) {
+  /** The row of the combination named {@code name}, if the run has one. */
+  static Optional<Row> row(Results r, String name) {
     return r.rows().stream().filter(x -> x.combination().name().equals(name)).findFirst();
   }
 

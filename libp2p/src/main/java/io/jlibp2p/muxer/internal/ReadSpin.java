@@ -87,7 +87,6 @@ final class ReadSpin {
     return false;
   }
 
-  /** The spin ended; {@code hit}: data (or another change of the stream's state) came during it. */
   /** The spin is over (whether or not the stream changed): another thread may spin. */
   void release() {
     spinners.decrementAndGet();
