@@ -21,8 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * by the stream's one reading thread.
  */
 final class ReadSpin {
-  /** Longest spin of one read, in nanoseconds (default 50 µs; 0: never spin). */
-  static final long NANOS = Math.max(0, Long.getLong("jlibp2p.readSpinMicros", 50)) * 1000;
+  /**
+   * Longest spin of one read, in nanoseconds (default 100 µs; 0: never spin). On a two-vCPU
+   * virtual machine a peer on the same host answers a ping in 15–20 µs while its CPUs are awake
+   * and in 45–65 µs while they are not; a spin of 50 µs missed most of the slow answers and then
+   * paid for both the spin and the wake-up.
+   */
+  static final long NANOS = Math.max(0, Long.getLong("jlibp2p.readSpinMicros", 100)) * 1000;
   /** Threads that may spin at once: half the processors, at least one. */
   static final int MAX_SPINNERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   /** Consecutive missed spins after which a stream stops spinning. */
