@@ -231,17 +231,20 @@ public final class BenchAgent {
     if (p.download > 0) {
       measure(c, "download", 0, p.download, r);
     }
+    long[][] pingBlocks = new long[PING_BLOCKS][];
     if (p.pings > 0) {
       // untimed rounds first (at least as many, for at least the warm-up time), for a warm runtime
       repeatFor(p.warmupMillis, () -> pings(c, p.pings));
-      r.put("pingMedianMs", median(pings(c, p.pings)) / 1e6);
+      pingBlocks[0] = pings(c, p.pings);
     }
     if (p.streams > 0) {
       double s = pool(p.streams, p.concurrency, () -> perf(c, 0, 0));
       r.put("streams", p.streams);
       r.put("streamsPerSecond", p.streams / s);
     }
-    c.close();
+    if (p.pings > 0) {
+      pingBlocks[1] = pings(c, p.pings);
+    }
     if (p.setup > 0) {
       // untimed set-ups first, for a warm runtime
       for (int i = 0; i < Math.max(p.setup, p.setupWarmup); i++) {
@@ -253,6 +256,11 @@ public final class BenchAgent {
       }
       r.put("setupMedianMs", median(times) / 1e6);
     }
+    if (p.pings > 0) {
+      pingBlocks[2] = pings(c, p.pings);
+      putPings(r, pingBlocks);
+    }
+    c.close();
     if (p.connections > 0) {
       double s = pool(p.connections, p.concurrency, () -> host.connect(bare).close());
       r.put("connections", p.connections);
@@ -357,6 +365,24 @@ public final class BenchAgent {
   private static Perf.Result perf(Connection c, long up, long down) throws IOException {
     try (Stream s = c.newStream(Perf.ID)) {
       return Perf.run(s, up, down, new Perf.Progress());
+    }
+  }
+
+  /**
+   * Blocks of pings, taken at different points of a run (after the warm-up, after the streams test,
+   * after the set-up test), so that one stretch of a busy shared machine does not decide the figure.
+   */
+  static final int PING_BLOCKS = 3;
+
+  /**
+   * {@code pingMedianMs}: the median of every round trip of every block; {@code pingBlockNMs}: each
+   * block's own median (N from 1).
+   */
+  static void putPings(Map<String, Object> r, long[][] blocks) {
+    long[] all = Arrays.stream(blocks).flatMapToLong(Arrays::stream).toArray();
+    r.put("pingMedianMs", median(all) / 1e6);
+    for (int i = 0; i < blocks.length; i++) {
+      r.put("pingBlock" + (i + 1) + "Ms", median(blocks[i]) / 1e6);
     }
   }
 

@@ -115,7 +115,9 @@ final class Report {
     b.append("\n## Connections and streams\n\n");
     b.append(String.format(Locale.ROOT,
         "Set-up: median of %d fresh connections, from dial to the reply of one ping on a new stream (handshake plus one\n"
-            + "round trip, as the libp2p test-plans measure it). Ping: median of %d round trips of 32 bytes on one stream.\n"
+            + "round trip, as the libp2p test-plans measure it). Ping: median of 3 × %d round trips of 32 bytes on one\n"
+            + "connection, in three blocks of one stream each, taken after the warm-up, after the streams test and after the\n"
+            + "set-up test, so that one busy stretch of the machine does not decide it (each block's own median in brackets).\n"
             + "Set-up times only after %d untimed fresh connections, ping after untimed rounds repeated until %.1f s have\n"
             + "passed, so that both runtimes are warm (a TLS stack keeps the JVM's compilers busy for hundreds of handshakes).\n"
             + "Streams: %d streams on one connection, %d in flight, each negotiating /perf/1.0.0 and finishing an empty run.\n"
@@ -179,10 +181,21 @@ final class Report {
     StringBuilder b = new StringBuilder("| ").append(name).append(" | ").append(impl);
     for (String k : new String[] {"setupMedianMs", "pingMedianMs", "streamsPerSecond", "connectionsPerSecond"}) {
       // a ping takes tens of microseconds: three decimals of a millisecond
-      Function<Double, String> format = k.equals("pingMedianMs") ? v -> String.format(Locale.ROOT, "%.3f", v) : f;
+      Function<Double, String> format = k.equals("pingMedianMs") ? Report::ms3 : f;
       b.append(" | ").append(o.get(k).map(format).orElse(status(o)));
+      if (k.equals("pingMedianMs") && o.get("pingBlock1Ms").isPresent()) {
+        StringBuilder blocks = new StringBuilder();
+        for (int i = 1; o.get("pingBlock" + i + "Ms").isPresent(); i++) {
+          blocks.append(i > 1 ? " / " : "").append(ms3(o.get("pingBlock" + i + "Ms").get()));
+        }
+        b.append(" (").append(blocks).append(")");
+      }
     }
     return b.append(" |\n").toString();
+  }
+
+  private static String ms3(double v) {
+    return String.format(Locale.ROOT, "%.3f", v);
   }
 
   private static String status(Outcome o) {

@@ -28,6 +28,15 @@ class BenchAgentTest {
   }
 
   @Test
+  void pingMedianIsTakenOverEveryBlockAndEachBlockKeepsItsOwn() {
+    Map<String, Object> r = new java.util.LinkedHashMap<>();
+    // a slow middle block moves the overall median less than it would decide a single block
+    BenchAgent.putPings(r, new long[][] {{40_000, 50_000, 60_000}, {300_000, 310_000, 320_000}, {45_000, 55_000, 65_000}});
+    assertThat(r).containsEntry("pingBlock1Ms", 0.05).containsEntry("pingBlock2Ms", 0.31).containsEntry("pingBlock3Ms", 0.055);
+    assertThat(r).containsEntry("pingMedianMs", 0.06);
+  }
+
+  @Test
   void warmUpReadsBothCompilersAndStopsAtItsLimit() throws Exception {
     Connection c = client.connect(addr);
 

@@ -54,8 +54,13 @@ class HarnessSmokeTest {
     assertThat(o.status()).as(what + ": " + o.reason()).isEqualTo("ok");
     assertThat(o.rate("upload")).as(what + " upload").hasValueSatisfying(v -> assertThat(v).isPositive());
     assertThat(o.rate("download")).as(what + " download").hasValueSatisfying(v -> assertThat(v).isPositive());
-    for (String k : new String[] {"setupMedianMs", "pingMedianMs", "streamsPerSecond", "connectionsPerSecond"}) {
+    for (String k : new String[] {"setupMedianMs", "pingMedianMs", "streamsPerSecond", "connectionsPerSecond",
+        "pingBlock1Ms", "pingBlock2Ms", "pingBlock3Ms"}) {
       assertThat(o.get(k)).as(what + " " + k).hasValueSatisfying(v -> assertThat(v).isPositive());
     }
+    // the median of three equal blocks lies between the lowest and the highest block median
+    double[] blocks = {o.get("pingBlock1Ms").get(), o.get("pingBlock2Ms").get(), o.get("pingBlock3Ms").get()};
+    assertThat(o.get("pingMedianMs").get()).as(what + " ping median within its blocks")
+        .isBetween(Math.min(blocks[0], Math.min(blocks[1], blocks[2])), Math.max(blocks[0], Math.max(blocks[1], blocks[2])));
   }
 }
