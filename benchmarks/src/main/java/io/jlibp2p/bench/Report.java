@@ -115,15 +115,15 @@ final class Report {
     b.append("\n## Connections and streams\n\n");
     b.append(String.format(Locale.ROOT,
         "Set-up: median of %d fresh connections, from dial to the reply of one ping on a new stream (handshake plus one\n"
-            + "round trip, as the libp2p test-plans measure it). Ping: median of 3 × %d round trips of 32 bytes on one\n"
-            + "connection, in three blocks of one stream each, taken after the warm-up, after the streams test and after the\n"
+            + "round trip, as the libp2p test-plans measure it). Ping: median of %d × %d round trips of 32 bytes on one\n"
+            + "connection, in blocks of one stream each, taken after the warm-up, after the streams test and after the\n"
             + "set-up test, so that one busy stretch of the machine does not decide it (each block's own median in brackets).\n"
             + "Set-up times only after %d untimed fresh connections, ping after untimed rounds repeated until %.1f s have\n"
             + "passed, so that both runtimes are warm (a TLS stack keeps the JVM's compilers busy for hundreds of handshakes).\n"
             + "Streams: %d streams on one connection, %d in flight, each negotiating /perf/1.0.0 and finishing an empty run.\n"
             + "Connections: %d connections dialed to one listener and closed, %d in flight. Lower is better for times,\n"
             + "higher for rates; the ratio is jlibp2p / js-libp2p either way.\n\n",
-        cfg.setup(), cfg.pings(), Math.max(cfg.setup(), cfg.setupWarmup()), cfg.warmupTime().toMillis() / 1000.0, cfg.streams(), cfg.concurrency(), cfg.connections(), cfg.concurrency()));
+        cfg.setup(), BenchAgent.PING_BLOCKS, cfg.pings(), Math.max(cfg.setup(), cfg.setupWarmup()), cfg.warmupTime().toMillis() / 1000.0, cfg.streams(), cfg.concurrency(), cfg.connections(), cfg.concurrency()));
     b.append("| combination | | set-up ms | ping RTT ms | new streams/s | connections/s |\n|---|---|---:|---:|---:|---:|\n");
     for (Row row : r.rows()) {
       String n = row.combination().name();
