@@ -150,6 +150,16 @@ public final class FrameInput {
     return r;
   }
 
+  /**
+   * How many bytes one {@link #readSome} call can deliver now without blocking: the buffered ones,
+   * or else what the underlying stream reports available (for a decrypting stream, the plaintext
+   * of a record or frame that was received whole). 0 when the next read might wait.
+   */
+  public int readableNow() throws IOException {
+    int avail = lim - pos;
+    return avail > 0 ? avail : in.available();
+  }
+
   /** Discards {@code n} payload bytes. */
   public void skip(long n) throws IOException {
     while (n > 0) {

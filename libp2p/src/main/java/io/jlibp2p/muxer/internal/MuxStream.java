@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * supply flow control ({@link #sendCredit}, {@link #consumed}) and the frames.
  *
  * <p>Safe for one reading and one writing application thread plus the connection's reader thread.
- * The stream lock is never held across I/O.
+ * The stream lock is never held across I/O that may block; the reader thread holds it only to move
+ * bytes that have already arrived into a waiting read's array.
  */
 public abstract class MuxStream implements MuxedStream {
   private enum Failure {
@@ -45,6 +46,15 @@ public abstract class MuxStream implements MuxedStream {
   private boolean removed;
 
   private boolean signalHeld; // guarded by lock: a wake-up of the reader waits in DeferredSignals
+  /**
+   * Guarded by lock: the array of an application read that waits for data while the buffer is
+   * empty ({@link #DIRECT_READ_MIN} bytes or more), which the reader thread fills straight from
+   * the connection, saving the copy through {@link #buffer}; null when no read offers one.
+   */
+  private byte[] direct;
+  private int directOff;
+  private int directLen;
+  private int directFilled;
   /** Outbound streams (we asked, the remote answers) may spin briefly for their replies. */
   private final ReadSpin spin;
   /** Bumped (under the lock) by every change a blocked read waits for; a spinning read watches it. */
@@ -52,6 +62,12 @@ public abstract class MuxStream implements MuxedStream {
 
   private final InputStream in = new In();
   private final OutputStream out = new Out();
+
+  /**
+   * The least length of a waiting read whose array the reader thread fills directly. Shorter reads
+   * (headers, varints, pings) take their bytes from the buffer.
+   */
+  static final int DIRECT_READ_MIN = 4096;
 
   protected MuxStream(long id, boolean inbound) {
     this.id = id;
@@ -135,6 +151,7 @@ public abstract class MuxStream implements MuxedStream {
           throw new IOException("stream " + id + " is closed");
         }
         if (buffer.size() > 0) {
+          n = buffer.read(b, off, len);
           break;
         }
         if (remoteEof) {
@@ -146,7 +163,11 @@ public abstract class MuxStream implements MuxedStream {
           spinUntilChanged();
           continue; // the lock was released: look again before waiting
         }
-        await(readable);
+        if (len < DIRECT_READ_MIN) {
+          await(readable);
+        } else if ((n = awaitDirect(b, off, len)) > 0 && readFailure == null) {
+          break;
+        }
       }
       if (spin != null) {
         spin.readData();
@@ -154,7 +175,6 @@ public abstract class MuxStream implements MuxedStream {
           spin.waited(System.nanoTime() - spinStart);
         }
       }
-      n = buffer.read(b, off, len);
       credit = consumed(n);
       drained.signal();
     } finally {
@@ -164,6 +184,40 @@ public abstract class MuxStream implements MuxedStream {
       sendCreditUpdate(credit);
     }
     return n;
+  }
+
+  /**
+   * With the lock held: offers {@code b} to the reader thread and waits for a wake-up; returns how
+   * many bytes the reader put into it (0 if none). Bytes already delivered are returned even if the
+   * wait was interrupted (the interrupt status stays set); the caller drops them only when the
+   * stream failed, as it drops buffered bytes.
+   */
+  private int awaitDirect(byte[] b, int off, int len) throws InterruptedIOException {
+    direct = b;
+    directOff = off;
+    directLen = len;
+    directFilled = 0;
+    try {
+      readable.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      if (directFilled == 0) {
+        throw new InterruptedIOException("interrupted while waiting on a stream");
+      }
+    } finally {
+      direct = null;
+    }
+    return directFilled;
+  }
+
+  /** Whether a read waits with an array the reader thread may fill (for tests). */
+  final boolean directReadWaiting() {
+    lock.lock();
+    try {
+      return direct != null;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -328,7 +382,10 @@ public abstract class MuxStream implements MuxedStream {
     return readFailure != null || readClosed || remoteEof;
   }
 
-  /** Reader thread: moves {@code len} payload bytes from {@code input} into the buffer. */
+  /**
+   * Reader thread: moves {@code len} payload bytes from {@code input} into the buffer, or into the
+   * array of a read that waits for them when they have arrived.
+   */
   protected final void receive(FrameInput input, int len) throws IOException {
     DeferredSignals deferred = input.deferred();
     while (len > 0) {
@@ -348,6 +405,23 @@ public abstract class MuxStream implements MuxedStream {
             lock.lock();
           }
           return;
+        }
+        if (direct != null && directFilled < directLen && buffer.size() == 0 && input.readableNow() > 0) {
+          // a read waits with its own array and the bytes are here: one copy (or a decryption
+          // straight into it), under the lock, since this read cannot block
+          int want = Math.min(len, directLen - directFilled);
+          int n = input.readSome(direct, directOff + directFilled, want, want);
+          directFilled += n;
+          len -= n;
+          changes++;
+          if (deferred == null || directFilled >= DeferredSignals.IMMEDIATE_BYTES) {
+            signalHeld = false;
+            readable.signal();
+          } else if (!signalHeld) {
+            signalHeld = true;
+            deferred.hold(this);
+          }
+          continue;
         }
         chunk = buffer.writeChunk(len);
         pos = buffer.writePosition();

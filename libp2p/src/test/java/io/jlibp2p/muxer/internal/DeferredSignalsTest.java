@@ -14,42 +14,7 @@ import org.junit.jupiter.api.Test;
  * DeferredSignals#IMMEDIATE_BYTES}.
  */
 class DeferredSignalsTest {
-  /** A stream with no flow control and nothing to send: only its receive side is exercised. */
-  private static final class Stub extends MuxStream {
-    Stub() {
-      super(1, true);
-    }
-
-    @Override
-    protected int sendCredit(int len) {
-      return len;
-    }
-
-    @Override
-    protected int consumed(int n) {
-      return 0;
-    }
-
-    @Override
-    protected void sendCreditUpdate(int delta) {}
-
-    @Override
-    protected void sendData(byte[] b, int off, int len, boolean flush) {}
-
-    @Override
-    protected void flushData() {}
-
-    @Override
-    protected void sendClose() {}
-
-    @Override
-    protected void sendReset() {}
-
-    @Override
-    protected void unregister() {}
-  }
-
-  private static CompletableFuture<Integer> readerOf(Stub s) {
+  private static CompletableFuture<Integer> readerOf(StubStream s) {
     CompletableFuture<Integer> f = new CompletableFuture<>();
     Thread.ofVirtual().start(() -> {
       try {
@@ -65,7 +30,7 @@ class DeferredSignalsTest {
   void heldWhileInputIsThereAndFlushedBeforeABlockingRead() throws Exception {
     DeferredSignals d = new DeferredSignals();
     FrameInput input = new FrameInput(new ByteArrayInputStream(new byte[6]), 1024, d);
-    Stub s = new Stub();
+    StubStream s = new StubStream();
     CompletableFuture<Integer> read = readerOf(s);
 
     s.receive(input, 3); // the other 3 bytes came with it: more frames to decode, no wake-up yet
@@ -84,7 +49,7 @@ class DeferredSignalsTest {
     DeferredSignals d = new DeferredSignals();
     int n = DeferredSignals.IMMEDIATE_BYTES;
     FrameInput input = new FrameInput(new ByteArrayInputStream(new byte[n + 100]), 1024, d);
-    Stub s = new Stub();
+    StubStream s = new StubStream();
     CompletableFuture<Integer> read = readerOf(s);
 
     s.receive(input, n);
@@ -95,7 +60,7 @@ class DeferredSignalsTest {
   @Test
   void withoutDeferralEveryFrameWakes() throws Exception {
     FrameInput input = new FrameInput(new ByteArrayInputStream(new byte[6]), 1024);
-    Stub s = new Stub();
+    StubStream s = new StubStream();
     CompletableFuture<Integer> read = readerOf(s);
     s.receive(input, 3);
     assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(3);
