@@ -10,8 +10,12 @@ final class FrameBuffers {
   /** Buffers kept per size: enough for the connections that move data at the same time. */
   static final int MAX_POOLED = 32;
 
-  /** One whole frame with its length prefix: what an output stream seals into. */
-  static final BufferPool OUTPUT = new BufferPool(NoiseFrames.LENGTH_PREFIX + NoiseFrames.MAX_FRAME_LENGTH, MAX_POOLED);
+  /**
+   * One whole frame with its length prefix, and room ahead of it for a small frame sealed apart:
+   * what an output stream seals into.
+   */
+  static final BufferPool OUTPUT =
+      new BufferPool(NoiseOutputStream.PREFIX_ROOM + NoiseFrames.LENGTH_PREFIX + NoiseFrames.MAX_FRAME_LENGTH, MAX_POOLED);
 
   /**
    * Four whole frames: what an input stream reads into, so that reads stay large (four measured

@@ -10,9 +10,24 @@ import java.util.Objects;
  * {@link #flush()}. Large writes are encrypted straight from the caller's array. The frame buffer
  * comes from {@link FrameBuffers#OUTPUT} when data is written and goes back on {@link #flush()}, so
  * an idle connection holds none. One writing thread; no allocation per frame.
+ *
+ * <p>When a write of at least a whole frame follows a few buffered bytes (up to {@link
+ * #SEPARATE_PREFIX}, typically a muxer frame's header), those bytes are sealed into a frame of
+ * their own, sent in the same underlying write as the first full frame of the payload. The payload
+ * then fills whole frames: it is encrypted without being copied here, and a receiver that knows
+ * where the payload goes can decrypt each frame straight into place.
  */
 public final class NoiseOutputStream extends OutputStream {
   private static final int HEADER = NoiseFrames.LENGTH_PREFIX;
+
+  /**
+   * The most buffered bytes that are sealed into a frame of their own ahead of a write of at least
+   * a whole frame (see the class description); more are topped up from the write, as usual.
+   */
+  static final int SEPARATE_PREFIX = 1024;
+
+  /** The room {@link FrameBuffers#OUTPUT} has for a separately sealed prefix ahead of a frame. */
+  static final int PREFIX_ROOM = HEADER + SEPARATE_PREFIX + CipherState.TAG_LENGTH;
 
   private final OutputStream out;
   private final CipherState cipher;
@@ -42,6 +57,15 @@ public final class NoiseOutputStream extends OutputStream {
   public void write(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
     ensureOpen();
+    if (count > 0 && count <= SEPARATE_PREFIX && len >= NoiseFrames.MAX_PLAINTEXT_LENGTH) {
+      int prefix = HEADER + cipher.encryptWithAd(null, frame, HEADER, count, frame, HEADER);
+      frame[0] = (byte) ((prefix - HEADER) >>> 8);
+      frame[1] = (byte) (prefix - HEADER);
+      count = 0;
+      seal(b, off, NoiseFrames.MAX_PLAINTEXT_LENGTH, prefix);
+      off += NoiseFrames.MAX_PLAINTEXT_LENGTH;
+      len -= NoiseFrames.MAX_PLAINTEXT_LENGTH;
+    }
     while (len > 0) {
       if (count == 0 && len >= NoiseFrames.MAX_PLAINTEXT_LENGTH) {
         sealAndSend(b, off, NoiseFrames.MAX_PLAINTEXT_LENGTH);
@@ -103,11 +127,19 @@ public final class NoiseOutputStream extends OutputStream {
   }
 
   private void sealAndSend(byte[] src, int off, int len) throws IOException {
+    seal(src, off, len, 0);
+  }
+
+  /**
+   * Seals {@code src[off, off + len)} into a frame at {@code frame[at]} and sends {@code frame} up
+   * to its end: {@code frame[0, at)} holds frames sealed before it.
+   */
+  private void seal(byte[] src, int off, int len, int at) throws IOException {
     frame();
-    int sealed = cipher.encryptWithAd(null, src, off, len, frame, HEADER);
-    frame[0] = (byte) (sealed >>> 8);
-    frame[1] = (byte) sealed;
-    out.write(frame, 0, HEADER + sealed);
+    int sealed = cipher.encryptWithAd(null, src, off, len, frame, at + HEADER);
+    frame[at] = (byte) (sealed >>> 8);
+    frame[at + 1] = (byte) sealed;
+    out.write(frame, 0, at + HEADER + sealed);
   }
 
   private void ensureOpen() throws IOException {

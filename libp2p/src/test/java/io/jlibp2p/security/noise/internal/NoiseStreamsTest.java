@@ -52,6 +52,87 @@ class NoiseStreamsTest {
     assertThat(actual.toByteArray()).isEqualTo(expected.toByteArray());
   }
 
+  /** Writes chunks without flushing in between (small ones stay buffered before large ones). */
+  @Property(tries = 50)
+  void roundTripWithoutFlushes(
+      @ForAll @Size(max = 8) List<@IntRange(max = 200_000) Integer> chunks) throws Exception {
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    NoiseOutputStream out = new NoiseOutputStream(wire, CipherState.withKey(KEY));
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    Random random = new Random(chunks.hashCode());
+    for (int size : chunks) {
+      byte[] chunk = new byte[size];
+      random.nextBytes(chunk);
+      out.write(chunk);
+      expected.writeBytes(chunk);
+    }
+    out.flush();
+    byte[] frames = wire.toByteArray();
+    assertFramesWellFormed(frames);
+    NoiseInputStream in =
+        new NoiseInputStream(new ByteArrayInputStream(frames), CipherState.withKey(KEY), () -> {});
+    assertThat(in.readAllBytes()).isEqualTo(expected.toByteArray());
+  }
+
+  /** The plaintext of each frame on {@code wire}, in order. */
+  private static List<byte[]> framePlaintexts(byte[] wire) throws Exception {
+    CipherState receiver = CipherState.withKey(KEY);
+    List<byte[]> out = new java.util.ArrayList<>();
+    int pos = 0;
+    while (pos < wire.length) {
+      int len = ((wire[pos] & 0xff) << 8) | (wire[pos + 1] & 0xff);
+      byte[] plain = new byte[len - CipherState.TAG_LENGTH];
+      receiver.decryptWithAd(null, wire, pos + 2, len, plain, 0);
+      out.add(plain);
+      pos += 2 + len;
+    }
+    return out;
+  }
+
+  @Test
+  void aFewBufferedBytesBeforeAWholeFrameAreSealedApartInTheSameWrite() throws Exception {
+    List<Integer> writes = new java.util.ArrayList<>();
+    ByteArrayOutputStream wire =
+        new ByteArrayOutputStream() {
+          @Override
+          public synchronized void write(byte[] b, int off, int len) {
+            writes.add(len);
+            super.write(b, off, len);
+          }
+        };
+    NoiseOutputStream out = new NoiseOutputStream(wire, CipherState.withKey(KEY));
+    byte[] header = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    byte[] payload = new byte[3 * NoiseFrames.MAX_PLAINTEXT_LENGTH + 68];
+    new Random(3).nextBytes(payload);
+    out.write(header);
+    out.write(payload);
+    out.flush();
+
+    List<byte[]> frames = framePlaintexts(wire.toByteArray());
+    assertThat(frames).hasSize(5);
+    assertThat(frames.get(0)).isEqualTo(header);
+    for (int i = 1; i <= 3; i++) {
+      assertThat(frames.get(i)).hasSize(NoiseFrames.MAX_PLAINTEXT_LENGTH);
+    }
+    assertThat(frames.get(4)).hasSize(68);
+    // the header's frame went out with the payload's first: no extra write for it
+    assertThat(writes.getFirst()).isEqualTo(2 + header.length + CipherState.TAG_LENGTH + 2 + NoiseFrames.MAX_FRAME_LENGTH);
+    assertThat(writes).hasSize(4);
+  }
+
+  @Test
+  void moreBufferedBytesAreToppedUpFromTheWriteAsBefore() throws Exception {
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    NoiseOutputStream out = new NoiseOutputStream(wire, CipherState.withKey(KEY));
+    out.write(new byte[NoiseOutputStream.SEPARATE_PREFIX + 1]);
+    out.write(new byte[NoiseFrames.MAX_PLAINTEXT_LENGTH]);
+    out.flush();
+    List<byte[]> frames = framePlaintexts(wire.toByteArray());
+    assertThat(frames).hasSize(2);
+    assertThat(frames.get(0)).hasSize(NoiseFrames.MAX_PLAINTEXT_LENGTH);
+    assertThat(frames.get(1)).hasSize(NoiseOutputStream.SEPARATE_PREFIX + 1);
+  }
+
   static void assertFramesWellFormed(byte[] frames) {
     int pos = 0;
     while (pos < frames.length) {
