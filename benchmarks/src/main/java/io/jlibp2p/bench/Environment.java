@@ -34,6 +34,44 @@ final class Environment {
     }
   }
 
+  /**
+   * The machine's CPU time so far from {@code /proc/stat}, in clock ticks: {@code [total, steal]},
+   * total being user, nice, system, idle, iowait, irq, softirq and steal; null where that is not
+   * available.
+   */
+  static long[] cpuTimes() {
+    try {
+      return parseCpuLine(Files.readAllLines(Path.of("/proc/stat")).getFirst());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** {@link #cpuTimes} of the first line of {@code /proc/stat} ({@code cpu  user nice ...}). */
+  static long[] parseCpuLine(String line) {
+    String[] f = line.trim().split("\\s+");
+    if (!f[0].equals("cpu") || f.length < 9) {
+      throw new IllegalArgumentException("not the cpu line of /proc/stat: " + line);
+    }
+    long total = 0;
+    for (int i = 1; i <= 8; i++) {
+      total += Long.parseLong(f[i]);
+    }
+    return new long[] {total, Long.parseLong(f[8])};
+  }
+
+  /**
+   * The share of the machine's CPU time between two {@link #cpuTimes} readings that the hypervisor
+   * gave to other guests (steal time): how contended the shared machine was during the run.
+   */
+  static String stolen(long[] before, long[] after) {
+    if (before == null || after == null || after[0] <= before[0]) {
+      return "unknown";
+    }
+    double share = 100.0 * (after[1] - before[1]) / (after[0] - before[0]);
+    return String.format("%.1f%% of CPU time (steal in /proc/stat)", share);
+  }
+
   private static String cpuModel() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {

@@ -261,6 +261,7 @@ public final class Harness {
     long start = System.nanoTime();
     Files.createDirectories(config.logDir());
     Map<String, String> env = Environment.describe(config.node(), config.js() && jsAvailable().isEmpty());
+    long[] cpuBefore = Environment.cpuTimes();
     progress("ceilings: raw socket, ChaCha20-Poly1305, AES-256-GCM");
     Ceiling ceilingStart = ceilings();
     List<Row> rows = new ArrayList<>();
@@ -287,6 +288,7 @@ public final class Harness {
     progress("ceilings again");
     Ceiling ceilingEnd = ceilings();
     env.put("load average after", Environment.loadAverage());
+    env.put("CPU taken by other guests during the run", Environment.stolen(cpuBefore, Environment.cpuTimes()));
     return new Results(env, config, ceilingStart, ceilingEnd, rows, memory, Duration.ofNanos(System.nanoTime() - start));
   }
 
