@@ -163,7 +163,7 @@ public abstract class MuxStream implements MuxedStream {
           spinUntilChanged();
           continue; // the lock was released: look again before waiting
         }
-        if (len < DIRECT_READ_MIN) {
+        if (len < DIRECT_READ_MIN || direct != null) {
           await(readable);
         } else if ((n = awaitDirect(b, off, len)) > 0 && readFailure == null) {
           break;
@@ -190,7 +190,9 @@ public abstract class MuxStream implements MuxedStream {
    * With the lock held: offers {@code b} to the reader thread and waits for a wake-up; returns how
    * many bytes the reader put into it (0 if none). Bytes already delivered are returned even if the
    * wait was interrupted (the interrupt status stays set); the caller drops them only when the
-   * stream failed, as it drops buffered bytes.
+   * stream failed, as it drops buffered bytes. Only one read offers its array at a time: a second
+   * concurrent read (outside this class's contract) waits without one, and every wake-up of
+   * readers is a {@code signalAll}, so neither waits for bytes the other was given.
    */
   private int awaitDirect(byte[] b, int off, int len) throws InterruptedIOException {
     direct = b;
@@ -416,7 +418,7 @@ public abstract class MuxStream implements MuxedStream {
           changes++;
           if (deferred == null || directFilled >= DeferredSignals.IMMEDIATE_BYTES) {
             signalHeld = false;
-            readable.signal();
+            readable.signalAll();
           } else if (!signalHeld) {
             signalHeld = true;
             deferred.hold(this);
@@ -439,7 +441,7 @@ public abstract class MuxStream implements MuxedStream {
         }
         if (deferred == null || buffer.size() >= DeferredSignals.IMMEDIATE_BYTES) {
           signalHeld = false;
-          readable.signal();
+          readable.signalAll();
         } else if (!signalHeld) {
           signalHeld = hold = true;
         }
@@ -459,7 +461,7 @@ public abstract class MuxStream implements MuxedStream {
     try {
       if (signalHeld) {
         signalHeld = false;
-        readable.signal();
+        readable.signalAll();
       }
     } finally {
       lock.unlock();

@@ -198,6 +198,27 @@ class DirectReadTest {
   }
 
   @Test
+  void aSecondConcurrentReadWaitsWithoutItsArrayAndLosesNothing() throws Exception {
+    // two reading threads are outside the stream's contract, but must not corrupt or lose bytes
+    byte[] data = pattern(150);
+    FrameInput input = new FrameInput(new ByteArrayInputStream(data), 1024);
+    StubStream s = new StubStream();
+    byte[] first = new byte[8192];
+    byte[] second = new byte[8192];
+    Read a = waitingRead(s, first);
+    Read b = startRead(s, second);
+    assertThat(eventually(DEADLINE, () -> b.thread().getState() == Thread.State.WAITING)).isTrue();
+
+    s.receive(input, 100);
+    assertThat(a.result().get(10, TimeUnit.SECONDS)).isEqualTo(100);
+    assertThat(Arrays.copyOf(first, 100)).isEqualTo(Arrays.copyOf(data, 100));
+
+    s.receive(input, 50);
+    assertThat(b.result().get(10, TimeUnit.SECONDS)).isEqualTo(50);
+    assertThat(Arrays.copyOf(second, 50)).isEqualTo(Arrays.copyOfRange(data, 100, 150));
+  }
+
+  @Test
   void shortReadsTakeTheirBytesFromTheBuffer() throws Exception {
     DeferredSignals d = new DeferredSignals();
     FrameInput input = new FrameInput(new ByteArrayInputStream(pattern(100)), 1024, d);
