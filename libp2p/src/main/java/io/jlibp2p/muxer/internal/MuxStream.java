@@ -416,11 +416,7 @@ public abstract class MuxStream implements MuxedStream {
           directFilled += n;
           len -= n;
           changes++;
-          if (deferred == null || directFilled >= DeferredSignals.IMMEDIATE_BYTES) {
-            signalHeld = false;
-            readable.signalAll();
-          } else if (!signalHeld) {
-            signalHeld = true;
+          if (wakeOrHold(deferred, directFilled)) {
             deferred.hold(this);
           }
           continue;
@@ -439,12 +435,7 @@ public abstract class MuxStream implements MuxedStream {
         if (discarding()) {
           buffer.clear();
         }
-        if (deferred == null || buffer.size() >= DeferredSignals.IMMEDIATE_BYTES) {
-          signalHeld = false;
-          readable.signalAll();
-        } else if (!signalHeld) {
-          signalHeld = hold = true;
-        }
+        hold = wakeOrHold(deferred, buffer.size());
       } finally {
         lock.unlock();
       }
@@ -453,6 +444,25 @@ public abstract class MuxStream implements MuxedStream {
       }
       len -= n;
     }
+  }
+
+  /**
+   * Reader thread, with the lock held, after {@code pending} bytes became readable: wakes the
+   * waiting read now if nothing defers wake-ups or that is {@link DeferredSignals#IMMEDIATE_BYTES}
+   * or more, else holds the wake-up back. Returns true when it starts holding one, which the caller
+   * then registers with {@code deferred}.
+   */
+  private boolean wakeOrHold(DeferredSignals deferred, int pending) {
+    if (deferred == null || pending >= DeferredSignals.IMMEDIATE_BYTES) {
+      signalHeld = false;
+      readable.signalAll();
+      return false;
+    }
+    if (signalHeld) {
+      return false;
+    }
+    signalHeld = true;
+    return true;
   }
 
   /** Reader thread: sends the wake-up that {@link #receive} held back, if still due. */

@@ -58,11 +58,10 @@ public final class NoiseOutputStream extends OutputStream {
     Objects.checkFromIndexSize(off, len, b.length);
     ensureOpen();
     if (count > 0 && count <= SEPARATE_PREFIX && len >= NoiseFrames.MAX_PLAINTEXT_LENGTH) {
-      int prefix = HEADER + cipher.encryptWithAd(null, frame, HEADER, count, frame, HEADER);
-      frame[0] = (byte) ((prefix - HEADER) >>> 8);
-      frame[1] = (byte) (prefix - HEADER);
+      int prefix = seal(frame, HEADER, count, 0); // in place: the plaintext is at frame[HEADER]
       count = 0;
-      seal(b, off, NoiseFrames.MAX_PLAINTEXT_LENGTH, prefix);
+      int end = seal(b, off, NoiseFrames.MAX_PLAINTEXT_LENGTH, prefix);
+      out.write(frame, 0, end);
       off += NoiseFrames.MAX_PLAINTEXT_LENGTH;
       len -= NoiseFrames.MAX_PLAINTEXT_LENGTH;
     }
@@ -127,19 +126,20 @@ public final class NoiseOutputStream extends OutputStream {
   }
 
   private void sealAndSend(byte[] src, int off, int len) throws IOException {
-    seal(src, off, len, 0);
+    int end = seal(src, off, len, 0); // acquires the frame buffer: before reading the field
+    out.write(frame, 0, end);
   }
 
   /**
-   * Seals {@code src[off, off + len)} into a frame at {@code frame[at]} and sends {@code frame} up
-   * to its end: {@code frame[0, at)} holds frames sealed before it.
+   * Seals {@code src[off, off + len)} into a frame, length prefix included, at {@code frame[at]};
+   * returns where that frame ends.
    */
-  private void seal(byte[] src, int off, int len, int at) throws IOException {
+  private int seal(byte[] src, int off, int len, int at) throws IOException {
     frame();
     int sealed = cipher.encryptWithAd(null, src, off, len, frame, at + HEADER);
     frame[at] = (byte) (sealed >>> 8);
     frame[at + 1] = (byte) sealed;
-    out.write(frame, 0, at + HEADER + sealed);
+    return at + HEADER + sealed;
   }
 
   private void ensureOpen() throws IOException {
