@@ -5,10 +5,13 @@
 //   node perf.mjs server --transport tcp|ws|quic --security noise|tls --muxer yamux|mplex
 //       prints {"event":"ready","addrs":[...]} once listening; serves until stdin ends
 //   node perf.mjs client --addr MULTIADDR --transport .. --security .. --muxer ..
-//                        [--upload N] [--download N] [--warmup N] [--warmup-millis N] [--setup N] [--setup-warmup N] [--pings N]
+//                        [--upload N] [--download N] [--runs N] [--warmup N] [--warmup-millis N] [--setup N] [--setup-warmup N] [--pings N]
 //                        [--streams N] [--connections N] [--concurrency N]
 //       prints one JSON line with what it measured: uploadBytes, uploadSeconds, downloadBytes,
-//       downloadSeconds, pingMedianMs, streamsPerSecond, setupMedianMs, connectionsPerSecond
+//       downloadSeconds, pingMedianMs, streamsPerSecond, setupMedianMs, connectionsPerSecond; with
+//       --runs N, N upload and N download runs alternate and each direction reports its median run
+//       by time (the slower middle one of an even count), with uploadSecondsMin/Max, uploadRuns and
+//       the same for download (as the jlibp2p agent does)
 //
 // The protocol: the client sends the number of bytes it wants back as a big-endian u64, then its
 // upload, then closes its write side; the server discards the upload, sends the requested bytes and
@@ -42,9 +45,9 @@ function parseArgs (argv) {
   if (!['server', 'client'].includes(mode)) throw new Error(`mode: ${mode} (expected server or client)`)
   const opts = {
     mode, transport: 'tcp', security: 'noise', muxer: 'yamux', addr: null,
-    upload: 0, download: 0, warmup: 0, 'warmup-millis': 0, setup: 0, 'setup-warmup': 0, pings: 0, streams: 0, connections: 0, concurrency: 8
+    upload: 0, download: 0, runs: 1, warmup: 0, 'warmup-millis': 0, setup: 0, 'setup-warmup': 0, pings: 0, streams: 0, connections: 0, concurrency: 8
   }
-  const numbers = ['upload', 'download', 'warmup', 'warmup-millis', 'setup', 'setup-warmup', 'pings', 'streams', 'connections', 'concurrency']
+  const numbers = ['upload', 'download', 'runs', 'warmup', 'warmup-millis', 'setup', 'setup-warmup', 'pings', 'streams', 'connections', 'concurrency']
   for (let i = 1; i < argv.length; i += 2) {
     const name = argv[i]
     const value = argv[i + 1]
@@ -195,6 +198,17 @@ function median (values) {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
+/** A direction's median run (the slower middle one of an even count) and its spread, into out. */
+function putMedianRun (out, what, bytes, seconds) {
+  if (seconds.length === 0) return
+  const s = [...seconds].sort((a, b) => a - b)
+  out[`${what}Bytes`] = bytes
+  out[`${what}Seconds`] = s[s.length >> 1]
+  out[`${what}Runs`] = s.length
+  out[`${what}SecondsMin`] = s[0]
+  out[`${what}SecondsMax`] = s[s.length - 1]
+}
+
 /** n pings on one /ipfs/ping/1.0.0 stream, timed here (js's ping service reports whole ms). */
 async function pings (conn, n, signal) {
   const stream = await conn.newStream(PING, { signal, ...STREAM_LIMITS })
@@ -255,16 +269,14 @@ async function client (opts) {
         await perfRun(conn, 0, opts.warmup, signal)
       } while (performance.now() < until)
     }
-    if (opts.upload > 0) {
-      const r = await perfRun(conn, opts.upload, 0, signal)
-      out.uploadBytes = r.upload
-      out.uploadSeconds = r.seconds
+    const ups = []
+    const downs = []
+    for (let i = 0; i < opts.runs; i++) {
+      if (opts.upload > 0) ups.push((await perfRun(conn, opts.upload, 0, signal)).seconds)
+      if (opts.download > 0) downs.push((await perfRun(conn, 0, opts.download, signal)).seconds)
     }
-    if (opts.download > 0) {
-      const r = await perfRun(conn, 0, opts.download, signal)
-      out.downloadBytes = r.download
-      out.downloadSeconds = r.seconds
-    }
+    putMedianRun(out, 'upload', opts.upload, ups)
+    putMedianRun(out, 'download', opts.download, downs)
     const pingBlocks = []
     if (opts.pings > 0) {
       // untimed rounds first (at least as many, for at least warmup-millis), for a warm runtime

@@ -22,6 +22,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,8 +183,9 @@ public final class BenchAgent {
    *     and both JVMs' compilers are quiet (see {@link #warmUp}), or {@code warmupMaxMillis} passed
    * @param warmupMillis the least time the warm-up rounds take
    * @param warmupMaxMillis the most time the warm-up rounds take (the last round may end later)
-   * @param upload bytes of the upload run
-   * @param download bytes of the download run
+   * @param upload bytes of each upload run
+   * @param download bytes of each download run
+   * @param runs upload and download runs, alternating (see {@link #measureRuns})
    * @param pings pings on one stream
    * @param streams streams opened and finished on one connection
    * @param setup fresh connections timed from dial to the first ping's reply
@@ -192,8 +194,8 @@ public final class BenchAgent {
    * @param concurrency streams or dials in flight at once
    */
   public record ClientPlan(
-      long warmup, long warmupMillis, long warmupMaxMillis, long upload, long download, int pings, int streams, int setup, int setupWarmup, int connections,
-      int concurrency) {
+      long warmup, long warmupMillis, long warmupMaxMillis, long upload, long download, int runs, int pings, int streams, int setup, int setupWarmup,
+      int connections, int concurrency) {
     static ClientPlan of(Map<String, String> o) {
       return new ClientPlan(
           Long.parseLong(o.getOrDefault("warmup", "0")),
@@ -201,6 +203,7 @@ public final class BenchAgent {
           Long.parseLong(o.getOrDefault("warmupMaxMillis", o.getOrDefault("warmupMillis", "0"))),
           Long.parseLong(o.getOrDefault("upload", "0")),
           Long.parseLong(o.getOrDefault("download", "0")),
+          Integer.parseInt(o.getOrDefault("runs", "1")),
           Integer.parseInt(o.getOrDefault("pings", "0")),
           Integer.parseInt(o.getOrDefault("streams", "0")),
           Integer.parseInt(o.getOrDefault("setup", "0")),
@@ -212,7 +215,7 @@ public final class BenchAgent {
     /** The {@code key=value} words of the {@code run} command. */
     String words() {
       return "warmup=" + warmup + " warmupMillis=" + warmupMillis + " warmupMaxMillis=" + warmupMaxMillis
-          + " upload=" + upload + " download=" + download + " pings=" + pings
+          + " upload=" + upload + " download=" + download + " runs=" + runs + " pings=" + pings
           + " streams=" + streams + " setup=" + setup + " setupWarmup=" + setupWarmup + " connections=" + connections
           + " concurrency=" + concurrency;
     }
@@ -225,12 +228,7 @@ public final class BenchAgent {
     if (p.warmup > 0) {
       r.put("warmupSeconds", warmUp(c, p));
     }
-    if (p.upload > 0) {
-      measure(c, "upload", p.upload, 0, r);
-    }
-    if (p.download > 0) {
-      measure(c, "download", 0, p.download, r);
-    }
+    measureRuns(c, p, r);
     long[][] pingBlocks = new long[PING_BLOCKS][];
     if (p.pings > 0) {
       // untimed rounds first (at least as many, for at least the warm-up time), for a warm runtime
@@ -333,7 +331,8 @@ public final class BenchAgent {
    * One perf run, with {@code what}Bytes, {@code what}Seconds and both sides' CPU seconds ({@code
    * what}ClientCpuSeconds, {@code what}ServerCpuSeconds) put into {@code r}.
    */
-  private static void measure(Connection c, String what, long up, long down, Map<String, Object> r) throws IOException {
+  private static Map<String, Object> measure(Connection c, String what, long up, long down) throws IOException {
+    Map<String, Object> r = new LinkedHashMap<>();
     long client = cpuNanos();
     long server = serverStats(c)[1];
     double seconds = perf(c, up, down).totalNanos() / 1e9;
@@ -345,6 +344,44 @@ public final class BenchAgent {
       r.put(what + "ClientCpuSeconds", (clientAfter - client) / 1e9);
       r.put(what + "ServerCpuSeconds", (serverAfter - server) / 1e9);
     }
+    return r;
+  }
+
+  /**
+   * {@code p.runs} upload runs and {@code p.runs} download runs, alternating (so that a drift of the
+   * machine's speed touches both directions alike). Each direction's figures in {@code r} are those
+   * of its median run by time (the slower middle one of an even count), with the fastest and the
+   * slowest time next to them ({@code what}SecondsMin, {@code what}SecondsMax) and the number of
+   * runs ({@code what}Runs): on a shared machine one disturbed run neither decides the figure nor
+   * goes unseen.
+   */
+  static void measureRuns(Connection c, ClientPlan p, Map<String, Object> r) throws IOException {
+    List<Map<String, Object>> up = new ArrayList<>();
+    List<Map<String, Object>> down = new ArrayList<>();
+    for (int i = 0; i < p.runs; i++) {
+      if (p.upload > 0) {
+        up.add(measure(c, "upload", p.upload, 0));
+      }
+      if (p.download > 0) {
+        down.add(measure(c, "download", 0, p.download));
+      }
+    }
+    putMedianRun(r, "upload", up);
+    putMedianRun(r, "download", down);
+  }
+
+  /** Puts the median run of {@code runs} (by {@code what}Seconds) into {@code r}, with the spread. */
+  static void putMedianRun(Map<String, Object> r, String what, List<Map<String, Object>> runs) {
+    if (runs.isEmpty()) {
+      return;
+    }
+    String key = what + "Seconds";
+    List<Map<String, Object>> sorted = new ArrayList<>(runs);
+    sorted.sort(Comparator.comparingDouble(m -> (Double) m.get(key)));
+    r.putAll(sorted.get(sorted.size() / 2));
+    r.put(what + "Runs", sorted.size());
+    r.put(key + "Min", sorted.getFirst().get(key));
+    r.put(key + "Max", sorted.getLast().get(key));
   }
 
   /** Dials a fresh connection, pings once on a new stream and closes it; the nanoseconds to the reply. */

@@ -23,6 +23,12 @@ import java.util.Optional;
 public final class Harness {
   private static final long MIB = 1L << 20;
 
+  /**
+   * Upload and download runs of each side on each combination; each direction's figure is its
+   * median run (see {@link BenchAgent#measureRuns}, and {@code perf.mjs}, which does the same).
+   */
+  static final int THROUGHPUT_RUNS = 3;
+
   /** How long the listener may take to register the connections its dialer already has. */
   private static final Duration SERVER_CATCH_UP = Duration.ofSeconds(10);
 
@@ -177,6 +183,21 @@ public final class Harness {
       Double bytes = values.get(direction + "Bytes");
       Double seconds = values.get(direction + "Seconds");
       return bytes == null || seconds == null || seconds <= 0 ? Optional.empty() : Optional.of(bytes / seconds);
+    }
+
+    /**
+     * The slowest and the fastest run's bytes per second of {@code direction}, if it was measured
+     * more than once.
+     */
+    public Optional<double[]> rateRange(String direction) {
+      Double bytes = values.get(direction + "Bytes");
+      Double runs = values.get(direction + "Runs");
+      Double fastest = values.get(direction + "SecondsMin");
+      Double slowest = values.get(direction + "SecondsMax");
+      if (bytes == null || runs == null || runs < 2 || fastest == null || slowest == null || fastest <= 0) {
+        return Optional.empty();
+      }
+      return Optional.of(new double[] {bytes / slowest, bytes / fastest});
     }
 
     /**
@@ -342,7 +363,7 @@ public final class Harness {
   }
 
   private BenchAgent.ClientPlan plan(long bytes, long warmup) {
-    return new BenchAgent.ClientPlan(warmup, config.warmupTime().toMillis(), config.warmupLimit().toMillis(), bytes, bytes, config.pings(), config.streams(), config.setup(), config.setupWarmup(),
+    return new BenchAgent.ClientPlan(warmup, config.warmupTime().toMillis(), config.warmupLimit().toMillis(), bytes, bytes, THROUGHPUT_RUNS, config.pings(), config.streams(), config.setup(), config.setupWarmup(),
         config.connections(), config.concurrency());
   }
 
@@ -401,6 +422,7 @@ public final class Harness {
       clientCmd.addAll(c.js());
       clientCmd.addAll(List.of("--addr", (String) addrs.getFirst(),
           "--upload", Long.toString(config.jsBytes()), "--download", Long.toString(config.jsBytes()),
+          "--runs", Integer.toString(THROUGHPUT_RUNS),
           "--warmup", Long.toString(config.jsWarmup()),
           "--warmup-millis", Long.toString(Math.max(config.warmupTime().toMillis(), Math.round(warmupSeconds * 1000))), "--setup", Integer.toString(config.setup()),
           "--setup-warmup", Integer.toString(config.setupWarmup()),

@@ -74,10 +74,11 @@ final class Report {
     b.append("| **TLS ceiling** = min(socket, AES-GCM) (also used for QUIC) | | | **").append(mib(ceil.of(Combination.Ceiling.TLS))).append("** |\n\n");
 
     b.append("## Throughput (one /perf/1.0.0 stream, one connection)\n\n");
-    b.append(String.format(Locale.ROOT, "jlibp2p moves %s per direction, js-libp2p %s. Before that, each side warms up with rounds of %s (js: %s) each way, so that the runtime's compilers are done:\n"
+    b.append(String.format(Locale.ROOT, "jlibp2p moves %s per run, js-libp2p %s; each side makes %d upload and %d download runs, alternating, and each direction's\n"
+            + "figure is its median run (the slowest and fastest run in brackets; the CPU time is the median run's). Before that, each side warms up with rounds of %s (js: %s) each way, so that the runtime's compilers are done:\n"
             + "the jlibp2p rounds repeat for at least %s s and until, over a second or more of rounds, both JVMs' compilers were busy for at most %.0f%% of the time (at most %s s);\n"
             + "the js rounds then repeat for as long as the jlibp2p ones took on the same combination (at least %s s).",
-        size(cfg.jlibp2pBytes()), size(cfg.jsBytes()), size(cfg.jlibp2pWarmup()), size(cfg.jsWarmup()),
+        size(cfg.jlibp2pBytes()), size(cfg.jsBytes()), Harness.THROUGHPUT_RUNS, Harness.THROUGHPUT_RUNS, size(cfg.jlibp2pWarmup()), size(cfg.jsWarmup()),
         cfg.warmupTime().toMillis() / 1000.0, BenchAgent.QUIET_COMPILERS * 100, cfg.warmupLimit().toMillis() / 1000.0,
         cfg.warmupTime().toMillis() / 1000.0));
     StringBuilder warm = new StringBuilder();
@@ -99,10 +100,10 @@ final class Report {
         Optional<Double> j = row.jlibp2p().rate(dir);
         Optional<Double> js = row.js().rate(dir);
         b.append("| ").append(row.combination().name()).append(" | ").append(dir)
-            .append(" | ").append(j.map(Report::mib).orElse(status(row.jlibp2p())))
+            .append(" | ").append(j.map(x -> mib(x) + range(row.jlibp2p(), dir)).orElse(status(row.jlibp2p())))
             .append(" | ").append(mib(c))
             .append(" | ").append(j.map(x -> ratio(x / c)).orElse("–"))
-            .append(" | ").append(js.map(Report::mib).orElse(status(row.js())))
+            .append(" | ").append(js.map(x -> mib(x) + range(row.js(), dir)).orElse(status(row.js())))
             .append(" | ").append(js.map(x -> ratio(x / c)).orElse("–"))
             .append(" | ").append(j.isPresent() && js.isPresent() ? ratio(j.get() / js.get()) : "–")
             .append(" | ").append(row.jlibp2p().cpuPerGib(dir).map(cpu -> ratio(cpu[0]) + " / " + ratio(cpu[1])).orElse("–"))
@@ -196,6 +197,11 @@ final class Report {
 
   private static String ms3(double v) {
     return String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  /** " (slowest–fastest)" of a direction measured more than once, else nothing. */
+  private static String range(Outcome o, String direction) {
+    return o.rateRange(direction).map(r -> " (" + mib(r[0]) + "–" + mib(r[1]) + ")").orElse("");
   }
 
   private static String status(Outcome o) {

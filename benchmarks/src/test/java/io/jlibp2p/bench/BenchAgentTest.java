@@ -3,6 +3,7 @@ package io.jlibp2p.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jlibp2p.core.Connection;
+import io.jlibp2p.bench.Harness.Outcome;
 import io.jlibp2p.core.Host;
 import io.jlibp2p.multiformats.Multiaddr;
 import java.util.Map;
@@ -34,6 +35,29 @@ class BenchAgentTest {
     BenchAgent.putPings(r, new long[][] {{40_000, 50_000, 60_000}, {300_000, 310_000, 320_000}, {45_000, 55_000, 65_000}});
     assertThat(r).containsEntry("pingBlock1Ms", 0.05).containsEntry("pingBlock2Ms", 0.31).containsEntry("pingBlock3Ms", 0.055);
     assertThat(r).containsEntry("pingMedianMs", 0.06);
+  }
+
+  @Test
+  void eachDirectionReportsItsMedianRunWithTheSpread() {
+    Map<String, Object> r = new java.util.LinkedHashMap<>();
+    BenchAgent.putMedianRun(r, "upload", java.util.List.of(run("upload", 2.0, 5.0), run("upload", 9.0, 7.0), run("upload", 1.0, 6.0)));
+    // the median run's time and its CPU time, not the fastest run's nor a mix of runs
+    assertThat(r).containsEntry("uploadSeconds", 2.0).containsEntry("uploadClientCpuSeconds", 5.0)
+        .containsEntry("uploadRuns", 3).containsEntry("uploadSecondsMin", 1.0).containsEntry("uploadSecondsMax", 9.0);
+
+    // an even count takes the slower middle run; no runs, no figures
+    BenchAgent.putMedianRun(r, "download", java.util.List.of(run("download", 3.0, 1.0), run("download", 4.0, 2.0)));
+    BenchAgent.putMedianRun(r, "nothing", java.util.List.of());
+    assertThat(r).containsEntry("downloadSeconds", 4.0).containsEntry("downloadClientCpuSeconds", 2.0)
+        .doesNotContainKey("nothingSeconds");
+
+    Outcome o = Outcome.ok(r);
+    assertThat(o.rate("upload")).hasValue(512.0);
+    assertThat(o.rateRange("upload")).hasValueSatisfying(x -> assertThat(x).containsExactly(1024.0 / 9.0, 1024.0));
+  }
+
+  private static Map<String, Object> run(String what, double seconds, double clientCpu) {
+    return Map.of(what + "Bytes", 1024L, what + "Seconds", seconds, what + "ClientCpuSeconds", clientCpu);
   }
 
   @Test

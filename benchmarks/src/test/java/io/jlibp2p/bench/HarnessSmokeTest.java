@@ -54,6 +54,13 @@ class HarnessSmokeTest {
     assertThat(o.status()).as(what + ": " + o.reason()).isEqualTo("ok");
     assertThat(o.rate("upload")).as(what + " upload").hasValueSatisfying(v -> assertThat(v).isPositive());
     assertThat(o.rate("download")).as(what + " download").hasValueSatisfying(v -> assertThat(v).isPositive());
+    for (String dir : new String[] {"upload", "download"}) {
+      // every run was made, and the reported one lies between the slowest and the fastest
+      assertThat(o.get(dir + "Runs")).as(what + " " + dir + " runs").hasValue((double) Harness.THROUGHPUT_RUNS);
+      double rate = o.rate(dir).get();
+      assertThat(o.rateRange(dir)).as(what + " " + dir + " range")
+          .hasValueSatisfying(x -> assertThat(rate).isBetween(x[0], x[1]));
+    }
     for (String k : new String[] {"setupMedianMs", "pingMedianMs", "streamsPerSecond", "connectionsPerSecond",
         "pingBlock1Ms", "pingBlock2Ms", "pingBlock3Ms"}) {
       assertThat(o.get(k)).as(what + " " + k).hasValueSatisfying(v -> assertThat(v).isPositive());
