@@ -124,9 +124,22 @@ public final class WsInput extends InputStream {
     return n;
   }
 
+  /**
+   * Payload bytes of the current data frame that can be read without blocking: those buffered
+   * here, and those already received by the socket up to the frame's end (bytes beyond it may be
+   * a header, so they are not counted). A layer above (Noise) asks this to learn whether a whole
+   * frame of its own can be read at once.
+   */
   @Override
-  public int available() {
-    return (int) Math.min(remaining, lim - pos);
+  public int available() throws IOException {
+    if (failure != null) {
+      return 0;
+    }
+    int buffered = (int) Math.min(remaining, lim - pos);
+    if (buffered == remaining) {
+      return buffered;
+    }
+    return (int) Math.min(remaining, (long) buffered + source.available());
   }
 
   /** Reads frame headers (handling control frames) until a data frame with payload or the end. */

@@ -357,6 +357,33 @@ class WsFramesTest {
     assertThat(peer.closeCode).isEqualTo(-1);
   }
 
+  /**
+   * available() counts the current frame's payload that is buffered or already received by the
+   * source (so that Noise above can read a whole frame of its own at once), never a byte past the
+   * frame's end, where a header may be.
+   */
+  @Example
+  void availableCountsReceivedPayloadUpToTheFrameEnd() throws IOException {
+    byte[] first = new byte[3000];
+    byte[] second = new byte[500];
+    Arrays.fill(first, (byte) 1);
+    Arrays.fill(second, (byte) 2);
+    byte[] wire = new Frames(true).frame(true, WsFrames.OP_BINARY, first).frame(true, WsFrames.OP_BINARY, second).bytes();
+    WsInput in = input(wire, true, new RecordingPeer()); // a 1 KiB buffer: most of the frame is still in the source
+    byte[] b = new byte[10];
+    assertThat(in.read(b, 0, 10)).isEqualTo(10);
+    assertThat(in.available()).isEqualTo(2990);
+    assertThat(in.readNBytes(2990)).containsOnly((byte) 1);
+    assertThat(in.available()).isZero(); // the next frame's header is not parsed yet
+    assertThat(in.read()).isEqualTo(2);
+    assertThat(in.available()).isEqualTo(499);
+
+    // the source has only the header (8 bytes: 2, a 16-bit length, the key) and 2,000 payload bytes
+    WsInput cut = input(Arrays.copyOf(wire, 8 + 2000), true, new RecordingPeer());
+    assertThat(cut.read(b, 0, 10)).isEqualTo(10);
+    assertThat(cut.available()).isEqualTo(1990);
+  }
+
   /** Masking while copying, or in place, XORs each byte with key byte (frame position mod 4), as RFC 6455 5.3 says. */
   @Property(tries = 300)
   void maskCopyMatchesTheBytewiseDefinition(
