@@ -64,6 +64,7 @@ function parseArgs (argv) {
     }
   }
   if (opts.concurrency < 1) throw new Error('--concurrency: expected at least 1')
+  if (opts.runs < 1) throw new Error('--runs: expected at least 1')
   return opts
 }
 

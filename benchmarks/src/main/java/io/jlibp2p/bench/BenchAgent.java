@@ -196,6 +196,12 @@ public final class BenchAgent {
   public record ClientPlan(
       long warmup, long warmupMillis, long warmupMaxMillis, long upload, long download, int runs, int pings, int streams, int setup, int setupWarmup,
       int connections, int concurrency) {
+    public ClientPlan {
+      if (runs < 1) {
+        throw new IllegalArgumentException("runs: " + runs + " (expected: at least 1)");
+      }
+    }
+
     static ClientPlan of(Map<String, String> o) {
       return new ClientPlan(
           Long.parseLong(o.getOrDefault("warmup", "0")),
@@ -328,8 +334,8 @@ public final class BenchAgent {
   }
 
   /**
-   * One perf run, with {@code what}Bytes, {@code what}Seconds and both sides' CPU seconds ({@code
-   * what}ClientCpuSeconds, {@code what}ServerCpuSeconds) put into {@code r}.
+   * One perf run: its {@code what}Bytes, {@code what}Seconds and both sides' CPU seconds ({@code
+   * what}ClientCpuSeconds, {@code what}ServerCpuSeconds).
    */
   private static Map<String, Object> measure(Connection c, String what, long up, long down) throws IOException {
     Map<String, Object> r = new LinkedHashMap<>();
