@@ -2,10 +2,11 @@ package io.jlibp2p.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jlibp2p.core.Connection;
 import io.jlibp2p.bench.Harness.Outcome;
+import io.jlibp2p.core.Connection;
 import io.jlibp2p.core.Host;
 import io.jlibp2p.multiformats.Multiaddr;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,14 +41,14 @@ class BenchAgentTest {
   @Test
   void eachDirectionReportsItsMedianRunWithTheSpread() {
     Map<String, Object> r = new java.util.LinkedHashMap<>();
-    BenchAgent.putMedianRun(r, "upload", java.util.List.of(run("upload", 2.0, 5.0), run("upload", 9.0, 7.0), run("upload", 1.0, 6.0)));
+    BenchAgent.putMedianRun(r, "upload", List.of(run("upload", 2.0, 5.0), run("upload", 9.0, 7.0), run("upload", 1.0, 6.0)));
     // the median run's time and its CPU time, not the fastest run's nor a mix of runs
     assertThat(r).containsEntry("uploadSeconds", 2.0).containsEntry("uploadClientCpuSeconds", 5.0)
         .containsEntry("uploadRuns", 3).containsEntry("uploadSecondsMin", 1.0).containsEntry("uploadSecondsMax", 9.0);
 
     // an even count takes the slower middle run; no runs, no figures
-    BenchAgent.putMedianRun(r, "download", java.util.List.of(run("download", 3.0, 1.0), run("download", 4.0, 2.0)));
-    BenchAgent.putMedianRun(r, "nothing", java.util.List.of());
+    BenchAgent.putMedianRun(r, "download", List.of(run("download", 3.0, 1.0), run("download", 4.0, 2.0)));
+    BenchAgent.putMedianRun(r, "nothing", List.of());
     assertThat(r).containsEntry("downloadSeconds", 4.0).containsEntry("downloadClientCpuSeconds", 2.0)
         .doesNotContainKey("nothingSeconds");
 
