@@ -1,19 +1,14 @@
 package io.jlibp2p.security.noise.internal;
 
 import java.security.GeneralSecurityException;
-import java.security.InvalidAlgorithmParameterException;
-import java.security.InvalidKeyException;
 import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.NoSuchPaddingException;
 import javax.crypto.ShortBufferException;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A Noise CipherState for ChaChaPoly: a key, a 64-bit nonce counter and one reused JDK {@code
- * ChaCha20-Poly1305} Cipher. The nonce is 4 zero bytes and the counter little-endian. Not
- * thread-safe: one direction of one connection.
+ * A Noise CipherState for ChaChaPoly: a key, a 64-bit nonce counter and one reused {@link
+ * ChaChaPoly} (the JDK's ChaCha20-Poly1305, or the JDK's ChaCha20 with jlibp2p's Poly1305, as the
+ * machine suits). The nonce is 4 zero bytes and the counter little-endian. Not thread-safe: one
+ * direction of one connection.
  */
 public final class CipherState {
   /** Length of the Poly1305 tag appended to every ciphertext. */
@@ -27,17 +22,25 @@ public final class CipherState {
 
   private static final byte[] EMPTY = new byte[0];
 
-  private final Cipher cipher;
+  private final ChaChaPoly aead;
   private final byte[] nonce = new byte[12];
-  private SecretKeySpec key;
+  private boolean keyed;
   private long n;
 
   public CipherState() {
-    try {
-      cipher = Cipher.getInstance("ChaCha20-Poly1305");
-    } catch (NoSuchPaddingException | java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("ChaCha20-Poly1305 is not available in this JDK", e);
-    }
+    this(ChaChaPoly.create());
+  }
+
+  CipherState(ChaChaPoly aead) {
+    this.aead = aead;
+  }
+
+  /**
+   * How this process computes ChaCha20-Poly1305 for Noise: {@code "jdk"} (the JDK's AEAD) or {@code
+   * "split"} (the JDK's ChaCha20 with jlibp2p's Poly1305); see {@link ChaChaPoly}.
+   */
+  public static String implementation() {
+    return ChaChaPoly.IMPLEMENTATION;
   }
 
   /** A cipher state holding {@code key} with nonce 0. */
@@ -52,12 +55,13 @@ public final class CipherState {
     if (k.length != KEY_LENGTH) {
       throw new IllegalArgumentException("key of " + k.length + " bytes (expected: 32)");
     }
-    key = new SecretKeySpec(k, "ChaCha20");
+    aead.setKey(k);
+    keyed = true;
     n = 0;
   }
 
   public boolean hasKey() {
-    return key != null;
+    return keyed;
   }
 
   /** The next nonce, as an unsigned 64-bit value (for tests). */
@@ -79,13 +83,13 @@ public final class CipherState {
    */
   public int encryptWithAd(byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
       throws NonceExhaustedException {
-    if (key == null) {
+    if (!keyed) {
       System.arraycopy(in, inOff, out, outOff, len);
       return len;
     }
-    init(Cipher.ENCRYPT_MODE, ad);
+    nextNonce();
     try {
-      int written = cipher.doFinal(in, inOff, len, out, outOff);
+      int written = aead.encrypt(nonce, ad, in, inOff, len, out, outOff);
       n++;
       return written;
     } catch (GeneralSecurityException e) {
@@ -103,7 +107,7 @@ public final class CipherState {
    */
   public int decryptWithAd(byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
       throws AEADBadTagException, NonceExhaustedException {
-    if (key == null) {
+    if (!keyed) {
       System.arraycopy(in, inOff, out, outOff, len);
       return len;
     }
@@ -111,9 +115,9 @@ public final class CipherState {
       throw new AEADBadTagException(
           "ciphertext of " + len + " bytes is shorter than the " + TAG_LENGTH + "-byte tag");
     }
-    init(Cipher.DECRYPT_MODE, ad);
+    nextNonce();
     try {
-      int written = cipher.doFinal(in, inOff, len, out, outOff);
+      int written = aead.decrypt(nonce, ad, in, inOff, len, out, outOff);
       n++;
       return written;
     } catch (AEADBadTagException e) {
@@ -125,7 +129,8 @@ public final class CipherState {
     }
   }
 
-  private void init(int mode, byte[] ad) throws NonceExhaustedException {
+  /** Writes the counter into the nonce (4 zero bytes, then the counter little-endian). */
+  private void nextNonce() throws NonceExhaustedException {
     if (n == MAX_NONCE) {
       throw new NonceExhaustedException();
     }
@@ -134,19 +139,11 @@ public final class CipherState {
       nonce[i] = (byte) v;
       v >>>= 8;
     }
-    try {
-      cipher.init(mode, key, new IvParameterSpec(nonce));
-    } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
-      throw new IllegalStateException("ChaCha20-Poly1305 init failed", e);
-    }
-    if (ad != null && ad.length > 0) {
-      cipher.updateAAD(ad);
-    }
   }
 
   /** Encrypts a whole array (handshake use). */
   public byte[] encryptWithAd(byte[] ad, byte[] plaintext) throws NonceExhaustedException {
-    byte[] out = new byte[plaintext.length + (key == null ? 0 : TAG_LENGTH)];
+    byte[] out = new byte[plaintext.length + (keyed ? TAG_LENGTH : 0)];
     encryptWithAd(ad == null ? EMPTY : ad, plaintext, 0, plaintext.length, out, 0);
     return out;
   }
@@ -154,11 +151,11 @@ public final class CipherState {
   /** Decrypts a whole array (handshake use). */
   public byte[] decryptWithAd(byte[] ad, byte[] ciphertext, int off, int len)
       throws AEADBadTagException, NonceExhaustedException {
-    if (key != null && len < TAG_LENGTH) {
+    if (keyed && len < TAG_LENGTH) {
       throw new AEADBadTagException(
           "ciphertext of " + len + " bytes is shorter than the " + TAG_LENGTH + "-byte tag");
     }
-    byte[] out = new byte[len - (key == null ? 0 : TAG_LENGTH)];
+    byte[] out = new byte[len - (keyed ? TAG_LENGTH : 0)];
     decryptWithAd(ad, ciphertext, off, len, out, 0);
     return out;
   }
