@@ -50,6 +50,17 @@ public final class CipherState {
     return cs;
   }
 
+  /**
+   * A cipher state holding {@code key} with nonce 0 that computes ChaCha20-Poly1305 in the named
+   * form ({@code "jdk"} or {@code "split"}, see {@link #implementation()}), whatever this process
+   * chose; for benchmarks and tests.
+   */
+  public static CipherState withKey(byte[] key, String form) {
+    CipherState cs = new CipherState(ChaChaPoly.create(form));
+    cs.initializeKey(key);
+    return cs;
+  }
+
   /** Sets the key (32 bytes) and resets the nonce to 0. */
   public void initializeKey(byte[] k) {
     if (k.length != KEY_LENGTH) {
