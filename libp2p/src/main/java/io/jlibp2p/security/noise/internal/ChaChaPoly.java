@@ -28,8 +28,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * Both produce the same bytes (tests compare them). The system property {@code
  * jlibp2p.chachaPoly} ({@code jdk}, {@code split} or {@code auto}, the default) overrides the
- * choice; {@code auto} takes {@code split} on x86-64 Linux when {@code /proc/cpuinfo} shows neither
- * AVX-512 IFMA (with VL and BW) nor AVX-IFMA, else {@code jdk}.
+ * choice (an unknown value is logged and ignored); {@code auto} takes {@code split} on x86-64
+ * Linux when {@code /proc/cpuinfo} shows neither AVX-512 IFMA (with VL and BW) nor AVX-IFMA, else
+ * {@code jdk}.
  *
  * <p>Not thread-safe: one direction of one connection.
  */
@@ -39,7 +40,7 @@ abstract class ChaChaPoly {
   static final int TAG_LENGTH = 16;
 
   /** The form every new instance takes: {@code "jdk"} or {@code "split"}. */
-  static final String IMPLEMENTATION = choose(System.getProperty("jlibp2p.chachaPoly", "auto"));
+  static final String IMPLEMENTATION = fromProperty(System.getProperty("jlibp2p.chachaPoly", "auto"));
 
   /** A new instance of the process's form. */
   static ChaChaPoly create() {
@@ -88,6 +89,17 @@ abstract class ChaChaPoly {
    */
   abstract int decrypt(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
       throws GeneralSecurityException;
+
+  /** {@link #choose} the property's form; an unknown value is reported and {@code auto} taken. */
+  static String fromProperty(String setting) {
+    try {
+      return choose(setting);
+    } catch (IllegalArgumentException e) {
+      System.getLogger(ChaChaPoly.class.getName())
+          .log(System.Logger.Level.WARNING, e.getMessage() + "; using auto");
+      return choose("auto");
+    }
+  }
 
   static String choose(String setting) {
     return switch (setting.toLowerCase(Locale.ROOT)) {

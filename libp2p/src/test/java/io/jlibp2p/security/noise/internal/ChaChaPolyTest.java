@@ -246,5 +246,8 @@ class ChaChaPolyTest {
     assertThat(ChaChaPoly.choose("split")).isEqualTo("split");
     assertThat(ChaChaPoly.choose("auto")).isIn("jdk", "split");
     assertThatThrownBy(() -> ChaChaPoly.choose("fast")).isInstanceOf(IllegalArgumentException.class);
+    // a wrong system property is reported and the automatic choice taken, as for jlibp2p's others
+    assertThat(ChaChaPoly.fromProperty("fast")).isEqualTo(ChaChaPoly.choose("auto"));
+    assertThat(ChaChaPoly.fromProperty("jdk")).isEqualTo("jdk");
   }
 }
