@@ -35,8 +35,6 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Not thread-safe: one direction of one connection.
  */
 abstract class ChaChaPoly {
-  static final int KEY_LENGTH = 32;
-  static final int NONCE_LENGTH = 12;
   static final int TAG_LENGTH = 16;
 
   /** The form every new instance takes: {@code "jdk"} or {@code "split"}. */
@@ -184,7 +182,7 @@ abstract class ChaChaPoly {
     @Override
     int encrypt(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
         throws GeneralSecurityException {
-      start(nonce, ad);
+      start(nonce);
       int n = chacha.doFinal(in, inOff, len, out, outOff);
       if (n != len) {
         throw new IllegalStateException("ChaCha20 wrote " + n + " of " + len + " bytes");
@@ -200,7 +198,7 @@ abstract class ChaChaPoly {
         throw new AEADBadTagException("ciphertext of " + len + " bytes is shorter than the tag");
       }
       int textLen = len - TAG_LENGTH;
-      start(nonce, ad);
+      start(nonce);
       mac(ad, in, inOff, textLen, tag, 0);
       int diff = 0; // constant time: every byte compared
       for (int i = 0; i < TAG_LENGTH; i++) {
@@ -221,7 +219,7 @@ abstract class ChaChaPoly {
      * encrypted from block 1 on. The stream cipher is used in decrypt mode, which is the same
      * operation and leaves nonce uniqueness to the caller (the Noise nonce counter).
      */
-    private void start(byte[] nonce, byte[] ad) throws GeneralSecurityException {
+    private void start(byte[] nonce) throws GeneralSecurityException {
       chacha.init(Cipher.DECRYPT_MODE, key, new ChaCha20ParameterSpec(nonce, 0));
       int n = chacha.update(ZEROS, 0, 64, block0, 0);
       if (n != 64) {

@@ -17,8 +17,6 @@ import java.nio.ByteOrder;
  */
 final class Poly1305 {
   static final int BLOCK = 16;
-  static final int KEY_LENGTH = 32;
-  static final int TAG_LENGTH = 16;
 
   private static final long M26 = (1L << 26) - 1;
   /** The 2^128 bit every whole block carries, in the top limb (bit 128 - 104). */
