@@ -1,7 +1,6 @@
 package io.jlibp2p.bench;
 
 import io.jlibp2p.security.noise.internal.CipherState;
-import io.jlibp2p.security.noise.internal.NonceExhaustedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import javax.crypto.Cipher;
@@ -71,7 +69,7 @@ final class Ceilings {
   }
 
   /** One core encrypting 64 KiB frames with ChaCha20-Poly1305, a fresh nonce each: bytes/s. */
-  static double chacha20Poly1305(Duration warmup, Duration time) throws GeneralSecurityException {
+  static double chacha20Poly1305(Duration warmup, Duration time) throws Exception {
     return cipher("ChaCha20-Poly1305", warmup, time);
   }
 
@@ -79,63 +77,62 @@ final class Ceilings {
    * One core encrypting 64 KiB frames with ChaCha20-Poly1305 as jlibp2p's Noise does ({@link
    * CipherState}, whose nonce counts up): bytes/s.
    */
-  static double noiseChaCha20Poly1305(Duration warmup, Duration time) throws NonceExhaustedException {
+  static double noiseChaCha20Poly1305(Duration warmup, Duration time) throws Exception {
     CipherState c = CipherState.withKey(new byte[32]);
     byte[] in = new byte[FRAME];
     byte[] out = new byte[FRAME + CipherState.TAG_LENGTH];
-    noiseFor(c, in, out, warmup.toNanos());
-    long start = System.nanoTime();
-    long frames = noiseFor(c, in, out, time.toNanos());
-    return frames * (double) FRAME / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static long noiseFor(CipherState c, byte[] in, byte[] out, long nanos) throws NonceExhaustedException {
-    long end = System.nanoTime() + nanos;
-    long frames = 0;
-    while (System.nanoTime() < end) {
-      for (int k = 0; k < 16; k++) {
-        c.encryptWithAd(null, in, 0, in.length, out, 0);
-        frames++;
-      }
-    }
-    return frames;
+    return framesPerSecond(() -> c.encryptWithAd(null, in, 0, in.length, out, 0), warmup, time) * FRAME;
   }
 
   /** One core encrypting 64 KiB frames with AES-256-GCM, a fresh nonce each: bytes/s. */
-  static double aes256Gcm(Duration warmup, Duration time) throws GeneralSecurityException {
+  static double aes256Gcm(Duration warmup, Duration time) throws Exception {
     return cipher("AES/GCM/NoPadding", warmup, time);
   }
 
-  private static double cipher(String name, Duration warmup, Duration time) throws GeneralSecurityException {
+  private static double cipher(String name, Duration warmup, Duration time) throws Exception {
     Cipher c = Cipher.getInstance(name);
-    SecretKeySpec key = new SecretKeySpec(new byte[32], name.startsWith("AES") ? "AES" : "ChaCha20");
+    boolean aes = name.startsWith("AES");
+    SecretKeySpec key = new SecretKeySpec(new byte[32], aes ? "AES" : "ChaCha20");
     byte[] in = new byte[FRAME];
     byte[] out = new byte[FRAME + 16];
     byte[] nonce = new byte[12];
     long[] counter = {0};
-    encryptFor(c, key, in, out, nonce, counter, warmup.toNanos());
-    long start = System.nanoTime();
-    long frames = encryptFor(c, key, in, out, nonce, counter, time.toNanos());
-    return frames * (double) FRAME / ((System.nanoTime() - start) / 1e9);
+    Frame frame = () -> {
+      long n = counter[0]++;
+      for (int b = 0; b < 8; b++) {
+        nonce[4 + b] = (byte) (n >>> (8 * b));
+      }
+      if (aes) {
+        c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+      } else {
+        c.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
+      }
+      c.doFinal(in, 0, in.length, out, 0);
+    };
+    return framesPerSecond(frame, warmup, time) * FRAME;
   }
 
-  private static long encryptFor(Cipher c, SecretKeySpec key, byte[] in, byte[] out, byte[] nonce, long[] counter, long nanos)
-      throws GeneralSecurityException {
+  /** Encrypts one frame, a fresh nonce each time. */
+  @FunctionalInterface
+  private interface Frame {
+    void encrypt() throws Exception;
+  }
+
+  /** Frames per second of {@code frame} over {@code time}, after {@code warmup} of the same. */
+  private static double framesPerSecond(Frame frame, Duration warmup, Duration time) throws Exception {
+    repeatFor(frame, warmup.toNanos());
+    long start = System.nanoTime();
+    long frames = repeatFor(frame, time.toNanos());
+    return frames / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Encrypts frames, checking the clock every 16, for {@code nanos}; how many. */
+  private static long repeatFor(Frame frame, long nanos) throws Exception {
     long end = System.nanoTime() + nanos;
     long frames = 0;
-    boolean aes = c.getAlgorithm().startsWith("AES");
     while (System.nanoTime() < end) {
       for (int k = 0; k < 16; k++) {
-        long n = counter[0]++;
-        for (int b = 0; b < 8; b++) {
-          nonce[4 + b] = (byte) (n >>> (8 * b));
-        }
-        if (aes) {
-          c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-        } else {
-          c.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(nonce));
-        }
-        c.doFinal(in, 0, in.length, out, 0);
+        frame.encrypt();
         frames++;
       }
     }

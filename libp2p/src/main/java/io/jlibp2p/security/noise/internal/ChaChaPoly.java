@@ -35,7 +35,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Not thread-safe: one direction of one connection.
  */
 abstract class ChaChaPoly {
-  static final int TAG_LENGTH = 16;
+  private static final int TAG_LENGTH = CipherState.TAG_LENGTH;
 
   /** The form every new instance takes: {@code "jdk"} or {@code "split"}. */
   static final String IMPLEMENTATION = fromProperty(System.getProperty("jlibp2p.chachaPoly", "auto"));

@@ -407,7 +407,8 @@ class WsFramesTest {
 
     @Override
     public int read() {
-      throw new UnsupportedOperationException();
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
