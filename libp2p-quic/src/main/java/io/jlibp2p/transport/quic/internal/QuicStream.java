@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Data received during one batch of datagrams wakes the application's reader once, at the
  * batch's end (see {@link ReadBatch}), or as soon as the stream must stop reading until the
- * application makes room; a read shorter than {@link #BATCHED_READ} wakes it at once.
+ * application makes room; a read shorter than {@link #BATCHED_READ} wakes it at once. Within a
+ * batch the stream takes the data of the first datagram that carries some, then reads the rest of
+ * the batch's data in one piece at its end.
  *
  * <p>Backpressure: the event loop reads from QUIC only while fewer than {@code streamReadBuffer}
  * bytes wait for the application, so QUIC returns flow-control credit only as the application
@@ -340,7 +342,11 @@ final class QuicStream extends MuxStream {
         batch.signals.flush();
       }
       if (more) {
-        ctx.read();
+        if (batch.active()) {
+          batch.readAtEnd(channel);
+        } else {
+          ctx.read();
+        }
       }
     }
 
