@@ -1,6 +1,7 @@
 package io.jlibp2p.muxer.internal;
 
 import io.jlibp2p.core.ConnectionClosedException;
+import io.jlibp2p.internal.BufferPool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code reset()}) {@link #offerControl offer} small control frames to a bounded queue instead.
  * The queue is drained by whichever writer takes the lock next, and by the connection's writer
  * thread, which {@link #awaitControl waits} for queued frames and {@link #drainControl drains}
- * them. Thread-safe.
+ * them.
+ *
+ * <p>The staging buffer is taken from a JVM-wide pool for a burst of writes and given back once
+ * the burst is flushed, so an idle connection holds none. Thread-safe.
  */
 public final class FrameWriter {
   /** Payloads at most this long are copied into the staging buffer; longer ones bypass it. */
@@ -29,9 +33,16 @@ public final class FrameWriter {
   /** First size of the control queue, which grows as frames queue up (idle connections stay small). */
   static final int INITIAL_CONTROL = 256;
 
+  /** Staging buffers kept for reuse: enough for the connections that write at the same time. */
+  static final int MAX_POOLED_STAGES = 32;
+
+  /** The staging buffers of every connection's writer. */
+  static final BufferPool STAGES = new BufferPool(2 * COPY_THRESHOLD, MAX_POOLED_STAGES);
+
   private final OutputStream out;
   private final ReentrantLock writeLock = new ReentrantLock();
-  private final byte[] stage = new byte[2 * COPY_THRESHOLD];
+  /** Staged bytes: {@code stage[0, staged)}. Under writeLock; null between flushed bursts. */
+  private byte[] stage;
   private int staged;
 
   private final ReentrantLock controlLock = new ReentrantLock();
@@ -88,6 +99,7 @@ public final class FrameWriter {
       if (flush && !writeLock.hasQueuedThreads()) {
         writeStage();
         out.flush();
+        releaseStage();
       }
     } finally {
       writeLock.unlock();
@@ -104,6 +116,7 @@ public final class FrameWriter {
       takeControl();
       writeStage();
       out.flush();
+      releaseStage();
     } finally {
       writeLock.unlock();
     }
@@ -155,6 +168,7 @@ public final class FrameWriter {
       if (!writeLock.hasQueuedThreads()) {
         writeStage();
         out.flush();
+        releaseStage();
       }
     } finally {
       writeLock.unlock();
@@ -205,6 +219,7 @@ public final class FrameWriter {
       takeControl();
       writeStage();
       out.flush();
+      releaseStage();
       return true;
     } finally {
       writeLock.unlock();
@@ -216,6 +231,7 @@ public final class FrameWriter {
   private void takeControl() throws IOException {
     int remaining = controlLen;
     while (remaining > 0) {
+      byte[] stage = stageBuffer();
       if (staged == stage.length) {
         writeStage();
       }
@@ -234,11 +250,40 @@ public final class FrameWriter {
   }
 
   private void stage(byte[] b, int off, int len) throws IOException {
+    byte[] stage = stageBuffer();
     if (len > stage.length - staged) {
       writeStage();
     }
     System.arraycopy(b, off, stage, staged, len);
     staged += len;
+  }
+
+  // with writeLock held
+  private byte[] stageBuffer() {
+    byte[] b = stage;
+    if (b == null) {
+      b = stage = STAGES.acquire();
+    }
+    return b;
+  }
+
+  // with writeLock held, after a flush: the burst is over, the buffer goes back to the pool
+  private void releaseStage() {
+    byte[] b = stage;
+    if (b != null && staged == 0) {
+      stage = null;
+      STAGES.release(b);
+    }
+  }
+
+  /** Whether the writer holds a staging buffer (for tests). */
+  boolean holdsStage() {
+    writeLock.lock();
+    try {
+      return stage != null;
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   private void writeStage() throws IOException {
