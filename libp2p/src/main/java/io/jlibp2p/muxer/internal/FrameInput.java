@@ -1,6 +1,7 @@
 package io.jlibp2p.muxer.internal;
 
 import io.jlibp2p.core.ProtocolViolationException;
+import io.jlibp2p.internal.BufferPool;
 import io.jlibp2p.multiformats.Varint;
 import java.io.EOFException;
 import java.io.IOException;
@@ -10,10 +11,19 @@ import java.io.InputStream;
  * Buffered frame input for a muxer's reader thread: small fields (headers, varints) come from an
  * internal buffer; large payloads are read straight into the caller's array so that payload bytes
  * are copied once. Used by exactly one thread; not thread-safe.
+ *
+ * <p>With a {@link BufferPool}, the buffer is taken from the pool while frames arrive and given
+ * back whenever the reader has consumed everything and must wait for more: it then waits in a
+ * read of at most {@value #IDLE_READ} bytes, so an idle connection holds no buffer.
  */
 public final class FrameInput {
+  /** Bytes a waiting reader asks for while its buffer is back in the pool. */
+  static final int IDLE_READ = 64;
+
   private final InputStream in;
-  private final byte[] buf;
+  private final BufferPool pool; // null: buf is fixed
+  private byte[] buf; // null while given back to the pool
+  private final byte[] probe; // where a reader without a buffer waits; null without a pool
   private int pos;
   private int lim;
   private final DeferredSignals deferred;
@@ -28,8 +38,40 @@ public final class FrameInput {
    */
   public FrameInput(InputStream in, int bufferSize, DeferredSignals deferred) {
     this.in = in;
+    this.pool = null;
     this.buf = new byte[bufferSize];
+    this.probe = null;
     this.deferred = deferred;
+  }
+
+  /**
+   * A frame input whose buffer comes from {@code pool} (arrays of at least {@link #IDLE_READ}
+   * bytes) and goes back to it while the reader waits.
+   *
+   * @param deferred as for {@link #FrameInput(InputStream, int, DeferredSignals)}
+   */
+  public FrameInput(InputStream in, BufferPool pool, DeferredSignals deferred) {
+    if (pool.size() < IDLE_READ) {
+      throw new IllegalArgumentException("pool buffers of " + pool.size() + " bytes (expected: >= " + IDLE_READ + ")");
+    }
+    this.in = in;
+    this.pool = pool;
+    this.probe = new byte[IDLE_READ];
+    this.deferred = deferred;
+  }
+
+  /** The buffer, taken from the pool if it was given back. */
+  private byte[] buf() {
+    byte[] b = buf;
+    if (b == null) {
+      b = buf = pool.acquire();
+    }
+    return b;
+  }
+
+  /** Whether the buffer is held (for tests). */
+  boolean holdsBuffer() {
+    return buf != null;
   }
 
   /** The reader's held-back wake-ups, or null. */
@@ -60,9 +102,12 @@ public final class FrameInput {
     }
   }
 
-  /** The internal buffer; valid bytes are {@code [position(), limit())}. */
+  /**
+   * The internal buffer; valid bytes are {@code [position(), limit())}. Valid until the next call
+   * that reads (with a pool, the buffer may change there).
+   */
   public byte[] buffer() {
-    return buf;
+    return buf();
   }
 
   public int position() {
@@ -86,6 +131,16 @@ public final class FrameInput {
       return true;
     }
     boolean atStart = lim == pos;
+    if (atStart && pool != null) {
+      pos = lim = 0;
+      if (!waitIdle()) {
+        return false;
+      }
+      if (lim >= n) {
+        return true;
+      }
+    }
+    byte[] buf = buf();
     if (pos > 0) {
       System.arraycopy(buf, pos, buf, 0, lim - pos);
       lim -= pos;
@@ -105,8 +160,39 @@ public final class FrameInput {
     return true;
   }
 
+  /**
+   * Everything buffered was consumed: if the next read would block, gives the buffer back and
+   * waits in a small read, then takes a buffer again. False at end of stream (nothing buffered).
+   */
+  private boolean waitIdle() throws IOException {
+    int ready;
+    try {
+      ready = in.available();
+    } catch (IOException e) {
+      ready = 0; // the read reports it
+    }
+    if (ready > 0) {
+      return true; // the ordinary read will not block: keep the buffer
+    }
+    flushDeferred();
+    byte[] held = buf;
+    if (held != null) {
+      buf = null;
+      pool.release(held);
+    }
+    int r = in.read(probe, 0, probe.length);
+    if (r < 0) {
+      return false;
+    }
+    byte[] b = buf();
+    System.arraycopy(probe, 0, b, 0, r);
+    lim = r;
+    return true;
+  }
+
   /** Reads a big-endian 32-bit value from the buffer at {@code position() + at}. */
   public int intAt(int at) {
+    byte[] buf = buf();
     int i = pos + at;
     return (buf[i] & 0xff) << 24 | (buf[i + 1] & 0xff) << 16 | (buf[i + 2] & 0xff) << 8 | buf[i + 3] & 0xff;
   }
@@ -119,6 +205,7 @@ public final class FrameInput {
    */
   public int readSome(byte[] dst, int off, int len, int room) throws IOException {
     int avail = lim - pos;
+    byte[] buf = buf();
     if (avail > 0) {
       int n = Math.min(avail, len);
       System.arraycopy(buf, pos, dst, off, n);
@@ -179,6 +266,7 @@ public final class FrameInput {
   public long readVarint(boolean eofAllowed) throws IOException {
     int scanned = 0;
     while (true) {
+      byte[] buf = buf();
       for (int i = pos + scanned; i < lim; i++) {
         if ((buf[i] & 0x80) == 0) {
           return decode(i + 1);
@@ -199,7 +287,7 @@ public final class FrameInput {
 
   private long decode(int end) throws ProtocolViolationException {
     try {
-      Varint.Decoded d = Varint.decode(buf, pos, end);
+      Varint.Decoded d = Varint.decode(buf(), pos, end);
       pos += d.length();
       return d.value();
     } catch (IllegalArgumentException e) {

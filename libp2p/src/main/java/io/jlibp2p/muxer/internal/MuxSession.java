@@ -2,6 +2,7 @@ package io.jlibp2p.muxer.internal;
 
 import io.jlibp2p.core.ConnectionClosedException;
 import io.jlibp2p.core.ProtocolViolationException;
+import io.jlibp2p.internal.BufferPool;
 import io.jlibp2p.spi.MuxedConnection;
 import io.jlibp2p.spi.MuxedStream;
 import io.jlibp2p.spi.RawConnection;
@@ -42,6 +43,12 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
    * into stream buffers rather than copied twice.
    */
   public static final int READ_BUFFER = 8 * 1024;
+
+  /**
+   * The readers' buffers, taken while frames arrive and given back while a reader waits (so an
+   * idle connection holds none); as many kept as connections that commonly receive at once.
+   */
+  static final BufferPool READ_BUFFERS = new BufferPool(READ_BUFFER, 32);
 
   /** Capacity in bytes of the queue of control frames waiting for the writer thread. */
   public static final int CONTROL_QUEUE_BYTES = 16 * 1024;
@@ -94,7 +101,7 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
     this.acceptBacklog = acceptBacklog;
     this.name = "jlibp2p-" + kind + "-" + COUNTER.incrementAndGet();
     this.writer = new FrameWriter(raw.out(), CONTROL_QUEUE_BYTES);
-    this.input = new FrameInput(raw.in(), READ_BUFFER, new DeferredSignals());
+    this.input = new FrameInput(raw.in(), READ_BUFFERS, new DeferredSignals());
   }
 
   /**
