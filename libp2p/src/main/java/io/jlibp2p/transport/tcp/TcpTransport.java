@@ -1,14 +1,15 @@
 package io.jlibp2p.transport.tcp;
 
 import io.jlibp2p.core.ConnectionClosedException;
+import io.jlibp2p.internal.BufferPool;
+import io.jlibp2p.internal.PooledBufferedInputStream;
+import io.jlibp2p.internal.PooledBufferedOutputStream;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.multiformats.Multiaddr.Component;
 import io.jlibp2p.spi.RawConnection;
 import io.jlibp2p.spi.Transport;
 import io.jlibp2p.spi.TransportListener;
 import io.jlibp2p.transport.tcp.internal.TcpAddress;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * TCP over IPv4 and IPv6: {@code /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>}. DNS names are resolved
  * when dialing. Sockets have {@code TCP_NODELAY} set; reads and writes go through buffers of {@link
- * #BUFFER_SIZE} bytes. Thread-safe.
+ * #BUFFER_SIZE} bytes from JVM-wide pools: the read buffer goes back while the connection waits for
+ * bytes, the write buffer at every flush, so an idle connection holds neither. Thread-safe.
  */
 public final class TcpTransport implements Transport {
   /**
@@ -34,6 +36,9 @@ public final class TcpTransport implements Transport {
    * of negotiation; larger ones (a security layer's whole frames) bypass them.
    */
   public static final int BUFFER_SIZE = 8 * 1024;
+
+  /** The connections' read and write buffers; as many kept as connections commonly busy at once. */
+  private static final BufferPool BUFFERS = new BufferPool(BUFFER_SIZE, 64);
 
   /** Pending accepted connections the kernel may queue per listener. */
   public static final int ACCEPT_BACKLOG = 1024;
@@ -173,8 +178,8 @@ public final class TcpTransport implements Transport {
     TcpConnection(Socket socket, boolean initiator) throws IOException {
       this.socket = socket;
       this.initiator = initiator;
-      this.in = new BufferedInputStream(socket.getInputStream(), BUFFER_SIZE);
-      this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_SIZE);
+      this.in = new PooledBufferedInputStream(socket.getInputStream(), BUFFERS);
+      this.out = new PooledBufferedOutputStream(socket.getOutputStream(), BUFFERS);
       this.local = toMultiaddr((InetSocketAddress) socket.getLocalSocketAddress());
       this.remote = toMultiaddr((InetSocketAddress) socket.getRemoteSocketAddress());
     }

@@ -3,56 +3,11 @@ package io.jlibp2p.muxer.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jlibp2p.internal.BufferPool;
-import java.io.InputStream;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import io.jlibp2p.testing.ChunkedSource;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FrameInputTest {
-  /**
-   * Delivers chunks one after another: {@code available()} counts only what is left of the current
-   * chunk, so a read past it is a read that would block, and the source records whether the frame
-   * input held its buffer then and how much it asked for.
-   */
-  private static final class Chunks extends InputStream {
-    final ArrayDeque<byte[]> next = new ArrayDeque<>();
-    byte[] current = new byte[0];
-    int at;
-    FrameInput input;
-    final List<String> waits = new ArrayList<>();
-
-    Chunks(byte[]... chunks) {
-      next.addAll(List.of(chunks));
-    }
-
-    @Override
-    public int available() {
-      return current.length - at;
-    }
-
-    @Override
-    public int read() {
-      throw new AssertionError("single-byte read");
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (at == current.length) {
-        waits.add("held=" + input.holdsBuffer() + " len=" + len);
-        if (next.isEmpty()) {
-          return -1;
-        }
-        current = next.poll();
-        at = 0;
-      }
-      int n = Math.min(len, current.length - at);
-      System.arraycopy(current, at, b, off, n);
-      at += n;
-      return n;
-    }
-  }
-
   private static byte[] header(int value) {
     return new byte[] {
       (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value, 0, 0, 0, 0, 0, 0, 0, 0
@@ -70,9 +25,9 @@ class FrameInputTest {
   void aWaitingReaderGivesItsBufferBackAndWaitsInASmallRead() throws Exception {
     BufferPool pool = new BufferPool(1024, 4);
     byte[] payload = {1, 2, 3, 4};
-    Chunks source = new Chunks(concat(header(7), payload), header(9));
+    ChunkedSource source = new ChunkedSource(List.of(concat(header(7), payload), header(9)));
     FrameInput input = new FrameInput(source, pool, new DeferredSignals());
-    source.input = input;
+    source.holding = input::holdsBuffer;
     assertThat(input.holdsBuffer()).isFalse(); // nothing read yet
 
     assertThat(input.require(12)).isTrue();
@@ -88,11 +43,11 @@ class FrameInputTest {
     assertThat(input.intAt(0)).isEqualTo(9);
     input.advance(12);
     // the first wait, before any data, held no buffer either
-    assertThat(source.waits).containsExactly("held=false len=" + FrameInput.IDLE_READ, "held=false len=" + FrameInput.IDLE_READ);
+    assertThat(source.reads()).containsExactly("wait held=false len=" + FrameInput.IDLE_READ, "wait held=false len=" + FrameInput.IDLE_READ);
     assertThat(pool.pooled()).isZero(); // taken again once the bytes came
 
     assertThat(input.require(12)).isFalse(); // a clean end between frames
-    assertThat(source.waits).last().isEqualTo("held=false len=" + FrameInput.IDLE_READ);
+    assertThat(source.reads()).last().isEqualTo("wait held=false len=" + FrameInput.IDLE_READ);
     assertThat(pool.pooled()).isEqualTo(1);
   }
 
@@ -102,9 +57,9 @@ class FrameInputTest {
     byte[] first = header(1);
     first = java.util.Arrays.copyOf(first, 8); // a header cut in two
     byte[] rest = concat(java.util.Arrays.copyOfRange(header(1), 8, 12), concat(header(2), new byte[100]));
-    Chunks source = new Chunks(first, rest);
+    ChunkedSource source = new ChunkedSource(List.of(first, rest));
     FrameInput input = new FrameInput(source, pool, null);
-    source.input = input;
+    source.holding = input::holdsBuffer;
     assertThat(input.require(12)).isTrue(); // waits for the first part, then for the rest in bulk
     assertThat(input.intAt(0)).isEqualTo(1);
     input.advance(12);
@@ -112,18 +67,18 @@ class FrameInputTest {
     assertThat(input.intAt(0)).isEqualTo(2);
     input.advance(12);
     assertThat(input.available()).isEqualTo(100);
-    assertThat(source.waits).containsExactly("held=false len=" + FrameInput.IDLE_READ, "held=true len=1016");
+    assertThat(source.reads()).containsExactly("wait held=false len=" + FrameInput.IDLE_READ, "wait held=true len=1016");
   }
 
   @Test
   void aFixedBufferIsNeverGivenBack() throws Exception {
-    Chunks source = new Chunks(header(5), header(6));
+    ChunkedSource source = new ChunkedSource(List.of(header(5), header(6)));
     FrameInput input = new FrameInput(source, 256, null);
-    source.input = input;
+    source.holding = input::holdsBuffer;
     assertThat(input.require(12)).isTrue();
     input.advance(12);
     assertThat(input.require(12)).isTrue();
     input.advance(12);
-    assertThat(source.waits).containsExactly("held=true len=256", "held=true len=256");
+    assertThat(source.reads()).containsExactly("wait held=true len=256", "wait held=true len=256");
   }
 }
