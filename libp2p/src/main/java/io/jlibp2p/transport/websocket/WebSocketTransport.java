@@ -10,6 +10,7 @@ import io.jlibp2p.transport.tcp.internal.TcpAddress;
 import io.jlibp2p.transport.websocket.internal.WsAddress;
 import io.jlibp2p.transport.websocket.internal.WsConnection;
 import io.jlibp2p.transport.websocket.internal.WsInput;
+import io.jlibp2p.transport.websocket.internal.WsOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -57,7 +58,9 @@ import javax.net.ssl.TrustManagerFactory;
  * never delays the others; {@code accept()} returns upgraded connections.
  *
  * <p>Outgoing bytes are buffered and sent as one binary frame per {@code flush()} or full buffer
- * of {@link Config#frameSize()} bytes (clients mask in place). Incoming binary and continuation
+ * of {@link Config#frameSize()} bytes (clients mask in place). That buffer comes from a pool of the
+ * transport's while bytes are written and goes back at each {@code flush()}, so an idle connection
+ * holds none. Incoming binary and continuation
  * frames form the byte stream; pings are answered, a close frame ends the stream, and text frames,
  * reserved bits, unknown opcodes, wrong masking, fragmented or oversized control frames and frames
  * over {@link Config#maxFramePayload()} end in a {@link io.jlibp2p.core.ProtocolViolationException},
@@ -87,6 +90,9 @@ public final class WebSocketTransport implements Transport {
 
   /** Default largest payload of the frames we send (the write buffer of each connection). */
   public static final int DEFAULT_FRAME_SIZE = 256 * 1024;
+
+  /** Send buffers a transport keeps for reuse: enough for the connections that write at once. */
+  static final int MAX_POOLED_FRAMES = 16;
 
   /** Connections a listener upgrades at once, plus upgraded ones not yet accepted; more are closed. */
   public static final int MAX_PENDING_HANDSHAKES = 256;
@@ -232,7 +238,8 @@ public final class WebSocketTransport implements Transport {
     this.config = Objects.requireNonNull(config, "config");
     this.seeds = Objects.requireNonNull(seeds, "seeds");
     this.settings = new WsConnection.Settings(config.maxFramePayload(), config.maxHandshakeBytes(),
-        config.handshakeTimeout().toNanos(), config.frameSize(), config.readBufferSize());
+        config.handshakeTimeout().toNanos(), config.readBufferSize(),
+        WsOutput.framePool(config.frameSize(), MAX_POOLED_FRAMES));
   }
 
   /** This transport's configuration. */

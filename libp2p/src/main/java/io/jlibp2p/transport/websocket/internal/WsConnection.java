@@ -1,5 +1,6 @@
 package io.jlibp2p.transport.websocket.internal;
 
+import io.jlibp2p.internal.BufferPool;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.spi.RawConnection;
 import java.io.IOException;
@@ -18,9 +19,13 @@ import javax.net.ssl.SSLSocket;
  * ({@link #dial} or {@link #accept}). Thread-safe as {@link RawConnection} requires.
  */
 public final class WsConnection implements RawConnection, WsInput.Peer {
-  /** Limits and sizes of one connection. */
+  /**
+   * Limits and sizes of one connection; {@code frameBuffers} is the transport's pool of send
+   * buffers ({@link WsOutput#framePool}), shared by its connections.
+   */
   public record Settings(
-      long maxFramePayload, int maxHandshakeBytes, long handshakeTimeoutNanos, int frameSize, int readBufferSize) {}
+      long maxFramePayload, int maxHandshakeBytes, long handshakeTimeoutNanos, int readBufferSize,
+      BufferPool frameBuffers) {}
 
   private final Socket socket;
   private final boolean initiator;
@@ -45,7 +50,7 @@ public final class WsConnection implements RawConnection, WsInput.Peer {
     this.settings = settings;
     this.random = random;
     this.handshakeDeadline = handshakeDeadline;
-    this.out = new WsOutput(socket.getOutputStream(), initiator, random, settings.frameSize());
+    this.out = new WsOutput(socket.getOutputStream(), initiator, random, settings.frameBuffers());
     this.in = new WsInput(socket.getInputStream(), !initiator, settings.maxFramePayload(),
         settings.readBufferSize(), this);
   }

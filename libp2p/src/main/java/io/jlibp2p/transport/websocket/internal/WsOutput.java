@@ -1,5 +1,6 @@
 package io.jlibp2p.transport.websocket.internal;
 
+import io.jlibp2p.internal.BufferPool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,9 @@ import java.util.random.RandomGenerator;
 /**
  * The sending side of a WebSocket: written bytes are buffered and sent as one binary frame (FIN
  * set) on {@link #flush()} or when the buffer of {@code frameSize} bytes is full. A client masks
- * bytes as it copies them into that buffer (one pass); nothing is allocated per frame.
+ * bytes as it copies them into that buffer (one pass); nothing is allocated per frame. The buffer
+ * comes from a {@link BufferPool} when a burst of writes starts and goes back at its {@code
+ * flush()}, so an idle connection holds none.
  *
  * <p>One writing thread calls {@code write}/{@code flush}. Control frames (pong, close) may be sent
  * from any thread: the socket writes are serialized by a lock that is never waited for by the
@@ -26,8 +29,13 @@ public final class WsOutput extends OutputStream {
   private final OutputStream sink;
   private final boolean masked;
   private final RandomGenerator random;
-  /** {@code [MAX_HEADER_LENGTH - header, MAX_HEADER_LENGTH)} header, then the payload. */
-  private final byte[] frame;
+  /** Where {@link #frame} comes from. */
+  private final BufferPool frames;
+  /**
+   * {@code [MAX_HEADER_LENGTH - header, MAX_HEADER_LENGTH)} header, then the payload; null between
+   * flushed bursts. Writing thread only.
+   */
+  private byte[] frame;
   private final int frameSize;
   private int count;
   /** The masking key of the frame being filled (client only), chosen when it starts. */
@@ -52,14 +60,44 @@ public final class WsOutput extends OutputStream {
    * @param frameSize the largest payload of the data frames we send
    */
   public WsOutput(OutputStream sink, boolean masked, RandomGenerator random, int frameSize) {
+    this(sink, masked, random, framePool(frameSize, 1));
+  }
+
+  /**
+   * @param frames where frame buffers come from: {@link #framePool}, whose size sets the largest
+   *     payload of the data frames we send
+   */
+  public WsOutput(OutputStream sink, boolean masked, RandomGenerator random, BufferPool frames) {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.masked = masked;
     this.random = Objects.requireNonNull(random, "random");
+    this.frames = Objects.requireNonNull(frames, "frames");
+    this.frameSize = frames.size() - WsFrames.MAX_HEADER_LENGTH;
+    if (frameSize < 1) {
+      throw new IllegalArgumentException("frame buffers of " + frames.size() + " bytes leave no payload");
+    }
+  }
+
+  /** A pool of frame buffers for payloads of at most {@code frameSize} bytes. */
+  public static BufferPool framePool(int frameSize, int maxPooled) {
     if (frameSize < 1) {
       throw new IllegalArgumentException("frameSize: " + frameSize + " (expected: >= 1)");
     }
-    this.frameSize = frameSize;
-    this.frame = new byte[WsFrames.MAX_HEADER_LENGTH + frameSize];
+    return new BufferPool(WsFrames.MAX_HEADER_LENGTH + frameSize, maxPooled);
+  }
+
+  /** The frame buffer, taken from the pool when a burst starts. */
+  private byte[] frame() {
+    byte[] f = frame;
+    if (f == null) {
+      f = frame = frames.acquire();
+    }
+    return f;
+  }
+
+  /** Whether a frame buffer is held (for tests). */
+  boolean holdsFrame() {
+    return frame != null;
   }
 
   @Override
@@ -71,7 +109,7 @@ public final class WsOutput extends OutputStream {
       }
       b ^= key >>> (24 - 8 * (count & 3));
     }
-    frame[WsFrames.MAX_HEADER_LENGTH + count++] = (byte) b;
+    frame()[WsFrames.MAX_HEADER_LENGTH + count++] = (byte) b;
     if (count == frameSize) {
       sendFrame();
     }
@@ -82,6 +120,7 @@ public final class WsOutput extends OutputStream {
     Objects.checkFromIndexSize(off, len, b.length);
     open();
     while (len > 0) {
+      byte[] frame = frame();
       int n = Math.min(len, frameSize - count);
       if (masked) {
         if (count == 0) {
@@ -100,12 +139,17 @@ public final class WsOutput extends OutputStream {
     }
   }
 
-  /** Sends what is buffered as one binary frame. */
+  /** Sends what is buffered as one binary frame; the frame buffer goes back to its pool. */
   @Override
   public void flush() throws IOException {
     open();
     if (count > 0) {
       sendFrame();
+    }
+    byte[] f = frame;
+    if (f != null) {
+      frame = null;
+      frames.release(f);
     }
   }
 
