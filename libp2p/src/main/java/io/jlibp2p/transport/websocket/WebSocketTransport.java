@@ -1,6 +1,7 @@
 package io.jlibp2p.transport.websocket;
 
 import io.jlibp2p.core.ConnectionClosedException;
+import io.jlibp2p.internal.BufferPool;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.spi.RawConnection;
 import io.jlibp2p.spi.Transport;
@@ -59,8 +60,8 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>Outgoing bytes are buffered and sent as one binary frame per {@code flush()} or full buffer
  * of {@link Config#frameSize()} bytes (clients mask in place). That buffer comes from a pool of the
- * transport's while bytes are written and goes back at each {@code flush()}, so an idle connection
- * holds none. Incoming binary and continuation
+ * transport's while bytes are written and goes back at each {@code flush()}; the read buffer goes
+ * back while the connection waits for a frame, so an idle connection holds neither. Incoming binary and continuation
  * frames form the byte stream; pings are answered, a close frame ends the stream, and text frames,
  * reserved bits, unknown opcodes, wrong masking, fragmented or oversized control frames and frames
  * over {@link Config#maxFramePayload()} end in a {@link io.jlibp2p.core.ProtocolViolationException},
@@ -91,7 +92,10 @@ public final class WebSocketTransport implements Transport {
   /** Default largest payload of the frames we send (the write buffer of each connection). */
   public static final int DEFAULT_FRAME_SIZE = 256 * 1024;
 
-  /** Send buffers a transport keeps for reuse: enough for the connections that write at once. */
+  /**
+   * Read and send buffers a transport keeps for reuse (each kind): enough for the connections that
+   * move data at once.
+   */
   static final int MAX_POOLED_FRAMES = 16;
 
   /** Connections a listener upgrades at once, plus upgraded ones not yet accepted; more are closed. */
@@ -238,7 +242,7 @@ public final class WebSocketTransport implements Transport {
     this.config = Objects.requireNonNull(config, "config");
     this.seeds = Objects.requireNonNull(seeds, "seeds");
     this.settings = new WsConnection.Settings(config.maxFramePayload(), config.maxHandshakeBytes(),
-        config.handshakeTimeout().toNanos(), config.readBufferSize(),
+        config.handshakeTimeout().toNanos(), new BufferPool(config.readBufferSize(), MAX_POOLED_FRAMES),
         WsOutput.framePool(config.frameSize(), MAX_POOLED_FRAMES));
   }
 

@@ -20,11 +20,11 @@ import javax.net.ssl.SSLSocket;
  */
 public final class WsConnection implements RawConnection, WsInput.Peer {
   /**
-   * Limits and sizes of one connection; {@code frameBuffers} is the transport's pool of send
-   * buffers ({@link WsOutput#framePool}), shared by its connections.
+   * Limits of one connection, and the transport's pools of read buffers and of send buffers
+   * ({@link WsOutput#framePool}), shared by its connections.
    */
   public record Settings(
-      long maxFramePayload, int maxHandshakeBytes, long handshakeTimeoutNanos, int readBufferSize,
+      long maxFramePayload, int maxHandshakeBytes, long handshakeTimeoutNanos, BufferPool readBuffers,
       BufferPool frameBuffers) {}
 
   private final Socket socket;
@@ -52,7 +52,7 @@ public final class WsConnection implements RawConnection, WsInput.Peer {
     this.handshakeDeadline = handshakeDeadline;
     this.out = new WsOutput(socket.getOutputStream(), initiator, random, settings.frameBuffers());
     this.in = new WsInput(socket.getInputStream(), !initiator, settings.maxFramePayload(),
-        settings.readBufferSize(), this);
+        settings.readBuffers(), this);
   }
 
   /**

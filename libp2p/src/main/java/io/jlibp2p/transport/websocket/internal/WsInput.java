@@ -1,6 +1,7 @@
 package io.jlibp2p.transport.websocket.internal;
 
 import io.jlibp2p.core.ProtocolViolationException;
+import io.jlibp2p.internal.BufferPool;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,19 +20,30 @@ import java.util.Objects;
  * sends a close frame with the matching status, closes the connection and throws a {@link
  * ProtocolViolationException}; later reads throw it again.
  *
- * <p>Payloads are not buffered whole: a data frame of any accepted size streams through a fixed
- * read buffer, or straight into the caller's array for large reads. One reading thread.
+ * <p>Payloads are not buffered whole: a data frame of any accepted size streams through a read
+ * buffer, or straight into the caller's array for large reads. With a {@link BufferPool}, the
+ * buffer is given back whenever everything was consumed at a frame boundary, and the next frame is
+ * waited for in a read of {@value #IDLE_READ} bytes, so an idle connection holds none. One reading
+ * thread.
  */
 public final class WsInput extends InputStream {
   /** The smallest read buffer: a whole control frame fits. */
   public static final int MIN_BUFFER_SIZE = 256;
+
+  /** Bytes a reader waiting for the next frame asks for while its buffer is back in the pool. */
+  static final int IDLE_READ = 64;
 
   private final InputStream source;
   private final boolean expectMasked;
   private final long maxFramePayload;
   private final Peer peer;
 
-  private final byte[] buf;
+  /** Null for a fixed buffer. */
+  private final BufferPool pool;
+  private final int bufferSize;
+  /** Buffered bytes: {@code buf[pos, lim)}; null while given back to the pool. */
+  private byte[] buf;
+  private final byte[] probe;
   private int pos;
   private int lim;
 
@@ -73,7 +85,42 @@ public final class WsInput extends InputStream {
     this.expectMasked = expectMasked;
     this.maxFramePayload = maxFramePayload;
     this.peer = Objects.requireNonNull(peer, "peer");
+    this.pool = null;
     this.buf = new byte[Math.max(bufferSize, MIN_BUFFER_SIZE)];
+    this.bufferSize = buf.length;
+    this.probe = null;
+  }
+
+  /**
+   * An input whose read buffer comes from {@code buffers} (arrays of at least {@link
+   * #MIN_BUFFER_SIZE} bytes) and goes back to it between frames while the connection waits.
+   */
+  public WsInput(
+      InputStream source, boolean expectMasked, long maxFramePayload, BufferPool buffers, Peer peer) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.expectMasked = expectMasked;
+    this.maxFramePayload = maxFramePayload;
+    this.peer = Objects.requireNonNull(peer, "peer");
+    this.pool = Objects.requireNonNull(buffers, "buffers");
+    if (buffers.size() < MIN_BUFFER_SIZE) {
+      throw new IllegalArgumentException("read buffers of " + buffers.size() + " bytes (expected: >= " + MIN_BUFFER_SIZE + ")");
+    }
+    this.bufferSize = buffers.size();
+    this.probe = new byte[IDLE_READ];
+  }
+
+  /** The read buffer, taken from the pool if it was given back. */
+  private byte[] buf() {
+    byte[] b = buf;
+    if (b == null) {
+      b = buf = pool.acquire();
+    }
+    return b;
+  }
+
+  /** Whether the read buffer is held (for tests). */
+  boolean holdsBuffer() {
+    return buf != null;
   }
 
   @Override
@@ -99,7 +146,7 @@ public final class WsInput extends InputStream {
     }
     int want = (int) Math.min(len, remaining);
     int n;
-    if (pos == lim && want >= buf.length) {
+    if (pos == lim && want >= bufferSize) {
       n = source.read(b, off, want);
       if (n < 0) {
         throw truncated("payload");
@@ -111,6 +158,7 @@ public final class WsInput extends InputStream {
       if (pos == lim) {
         fill();
       }
+      byte[] buf = this.buf;
       n = Math.min(want, lim - pos);
       if (frameMasked) {
         WsFrames.maskCopy(buf, pos, b, off, n, maskKey, framePosition); // unmasks as it copies
@@ -273,7 +321,23 @@ public final class WsInput extends InputStream {
    * stream (nothing of the frame read yet, and {@code cleanEndAllowed}); throws on a truncated one.
    */
   private boolean ensure(int n, boolean cleanEndAllowed) throws IOException {
+    if (cleanEndAllowed && pos == lim && pool != null) {
+      // at a frame boundary with nothing buffered: wait without the buffer
+      pos = lim = 0;
+      byte[] b = buf;
+      buf = null;
+      if (b != null) {
+        pool.release(b);
+      }
+      int r = source.read(probe, 0, IDLE_READ);
+      if (r < 0) {
+        return false;
+      }
+      System.arraycopy(probe, 0, buf(), 0, r);
+      lim = r;
+    }
     while (lim - pos < n) {
+      byte[] buf = buf();
       if (pos > 0 && buf.length - pos < n) {
         System.arraycopy(buf, pos, buf, 0, lim - pos);
         lim -= pos;
@@ -296,6 +360,7 @@ public final class WsInput extends InputStream {
       pos = 0;
       lim = 0;
     }
+    byte[] buf = buf();
     int r = source.read(buf, lim, buf.length - lim);
     if (r < 0) {
       throw truncated("payload");
@@ -312,6 +377,7 @@ public final class WsInput extends InputStream {
    * @throws EOFException if the connection ends first
    */
   public String readHttpHead(int maxBytes, WsOutput.IoAction beforeRead) throws IOException {
+    byte[] buf = buf();
     int max = Math.min(maxBytes, buf.length);
     int scanned = pos;
     while (true) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jlibp2p.core.ProtocolViolationException;
+import io.jlibp2p.internal.BufferPool;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -186,7 +187,8 @@ class WsFramesTest {
   /** What WsOutput sends, WsInput reads back: client (masked) and server (unmasked). */
   @Property
   void outputToInputRoundTrip(@ForAll("messages") List<byte[]> writes, @ForAll boolean client,
-      @ForAll @IntRange(min = 1, max = 4096) int frameSize, @ForAll long seed) throws IOException {
+      @ForAll @IntRange(min = 1, max = 4096) int frameSize, @ForAll boolean pooledInput, @ForAll long seed)
+      throws IOException {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     WsOutput out = new WsOutput(wire, client, new SplittableRandom(seed), frameSize);
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
@@ -209,7 +211,10 @@ class WsFramesTest {
     out.close();
     assertThatThrownBy(() -> out.write(1)).isInstanceOf(IOException.class);
     RecordingPeer peer = new RecordingPeer();
-    byte[] got = readAll(input(wire.toByteArray(), client, peer), r);
+    WsInput in = pooledInput
+        ? new WsInput(new ByteArrayInputStream(wire.toByteArray()), client, MAX_PAYLOAD, new BufferPool(1024, 1), peer)
+        : input(wire.toByteArray(), client, peer);
+    byte[] got = readAll(in, r);
     assertThat(got).isEqualTo(expected.toByteArray());
     assertThat(peer.closeCode).isEqualTo(WsFrames.CLOSE_NORMAL);
     if (!client) {
@@ -442,6 +447,7 @@ class WsFramesTest {
       @ForAll @Size(min = 1, max = 12) List<@IntRange(min = 0, max = 4) Integer> kinds,
       @ForAll @IntRange(min = 1, max = 3000) int piece,
       @ForAll boolean masked,
+      @ForAll boolean pooled,
       @ForAll long seed) throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
     Frames frames = new Frames(masked);
@@ -472,7 +478,9 @@ class WsFramesTest {
     byte[] wire = frames.bytes();
     byte[] expected = payload.toByteArray();
     ReleasingSource source = new ReleasingSource(wire);
-    WsInput in = new WsInput(source, masked, MAX_PAYLOAD, 1024, new RecordingPeer());
+    WsInput in = pooled
+        ? new WsInput(source, masked, MAX_PAYLOAD, new BufferPool(1024, 1), new RecordingPeer())
+        : new WsInput(source, masked, MAX_PAYLOAD, 1024, new RecordingPeer());
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     byte[] b = new byte[4096];
     while (got.size() < expected.length) {
