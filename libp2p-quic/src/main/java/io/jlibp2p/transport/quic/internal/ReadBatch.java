@@ -60,19 +60,14 @@ final class ReadBatch {
 
   /**
    * The batch ended: reads the streams that asked for it, then wakes every stream reader held
-   * back. A read that fails goes to its own stream's pipeline as an exception; the others still
-   * run.
+   * back. A read does not throw: Netty hands a failure to the stream's own pipeline.
    */
   void end() {
     active = false;
     try {
       Channel c;
       while ((c = reads.poll()) != null) {
-        try {
-          c.read();
-        } catch (RuntimeException e) {
-          c.pipeline().fireExceptionCaught(e);
-        }
+        c.read();
       }
     } finally {
       signals.flush();

@@ -81,14 +81,7 @@ public final class WsInput extends InputStream {
    */
   public WsInput(
       InputStream source, boolean expectMasked, long maxFramePayload, int bufferSize, Peer peer) {
-    this.source = Objects.requireNonNull(source, "source");
-    this.expectMasked = expectMasked;
-    this.maxFramePayload = maxFramePayload;
-    this.peer = Objects.requireNonNull(peer, "peer");
-    this.pool = null;
-    this.buf = new byte[Math.max(bufferSize, MIN_BUFFER_SIZE)];
-    this.bufferSize = buf.length;
-    this.probe = null;
+    this(source, expectMasked, maxFramePayload, peer, null, new byte[Math.max(bufferSize, MIN_BUFFER_SIZE)]);
   }
 
   /**
@@ -97,16 +90,26 @@ public final class WsInput extends InputStream {
    */
   public WsInput(
       InputStream source, boolean expectMasked, long maxFramePayload, BufferPool buffers, Peer peer) {
+    this(source, expectMasked, maxFramePayload, peer, checked(buffers), null);
+  }
+
+  private WsInput(
+      InputStream source, boolean expectMasked, long maxFramePayload, Peer peer, BufferPool pool, byte[] fixed) {
     this.source = Objects.requireNonNull(source, "source");
     this.expectMasked = expectMasked;
     this.maxFramePayload = maxFramePayload;
     this.peer = Objects.requireNonNull(peer, "peer");
-    this.pool = Objects.requireNonNull(buffers, "buffers");
+    this.pool = pool;
+    this.buf = fixed;
+    this.bufferSize = pool == null ? fixed.length : pool.size();
+    this.probe = pool == null ? null : new byte[IDLE_READ];
+  }
+
+  private static BufferPool checked(BufferPool buffers) {
     if (buffers.size() < MIN_BUFFER_SIZE) {
       throw new IllegalArgumentException("read buffers of " + buffers.size() + " bytes (expected: >= " + MIN_BUFFER_SIZE + ")");
     }
-    this.bufferSize = buffers.size();
-    this.probe = new byte[IDLE_READ];
+    return buffers;
   }
 
   /** The read buffer, taken from the pool if it was given back. */
