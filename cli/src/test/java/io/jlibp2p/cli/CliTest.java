@@ -22,6 +22,7 @@ class CliTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--enable-native-access=ALL-UNNAMED"); // QUIC's native library, as ./jlibp2p does
+    cmd.add("--add-modules=jdk.incubator.vector"); // the vector Poly1305, as ./jlibp2p does
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
@@ -35,7 +36,16 @@ class CliTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String text = new String(out, StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(text).isEqualTo(expectedExit);
-    return text.lines().toList();
+    return text.lines().filter(l -> !l.equals(INCUBATOR_NOTICE)).toList();
+  }
+
+  /** What the JVM prints on stderr at every start with the Vector API (README: JVM options). */
+  private static final String INCUBATOR_NOTICE = "WARNING: Using incubator modules: jdk.incubator.vector";
+
+  /** The next line that is not {@link #INCUBATOR_NOTICE}. */
+  private static String readLine(BufferedReader r) throws java.io.IOException {
+    String line = r.readLine();
+    return INCUBATOR_NOTICE.equals(line) ? r.readLine() : line;
   }
 
   @Test
@@ -125,7 +135,7 @@ class CliTest {
         .start();
     try {
       BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
-      assertThat(err.readLine()).startsWith("perf server listening: /ip4/127.0.0.1/tcp/" + port);
+      assertThat(readLine(err)).startsWith("perf server listening: /ip4/127.0.0.1/tcp/" + port);
       List<String> out = run(jlibp2p("perf", "--server-address", "127.0.0.1:" + port, "--transport", "tcp",
           "--upload-bytes", "10000000", "--download-bytes", "20000000"), 0);
       assertThat(out.getLast()).matches(

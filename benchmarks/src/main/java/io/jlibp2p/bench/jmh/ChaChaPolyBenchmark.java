@@ -19,7 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Noise's ChaCha20-Poly1305 on one full transport frame (65,519 bytes of plaintext), in both forms
  * side by side: {@code jdk} (the JDK's AEAD) and {@code split} (the JDK's ChaCha20 with jlibp2p's
- * Poly1305). Which one Noise uses is chosen per machine; this shows what each costs here.
+ * Poly1305). Which one Noise uses is chosen per machine; this shows what each costs here. {@code
+ * split} uses the vector Poly1305 where it can run (see {@code Poly1305}); {@code -jvmArgsAppend
+ * -Djlibp2p.poly1305=scalar} measures the scalar one.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -172,12 +172,21 @@ abstract class ChaChaPoly {
     private static final byte[] ZEROS = new byte[64];
 
     private final Cipher chacha = cipher("ChaCha20");
-    private final Poly1305 poly = new Poly1305();
+    private final Poly1305 poly;
     /** Keystream block 0: its first 32 bytes are the one-time Poly1305 key. */
     private final byte[] block0 = new byte[64];
     /** A zero-padded partial block, then the lengths block. */
     private final byte[] scratch = new byte[Poly1305.BLOCK];
     private final byte[] tag = new byte[TAG_LENGTH];
+
+    Split() {
+      this(new Poly1305());
+    }
+
+    /** With the given Poly1305 (tests choose its form). */
+    Split(Poly1305 poly) {
+      this.poly = poly;
+    }
 
     @Override
     int encrypt(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)

@@ -3,6 +3,7 @@ package io.jlibp2p.security.noise.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Locale;
 
 /**
  * The Poly1305 one-time authenticator of RFC 8439 section 2.5, for {@link ChaChaPoly}: the
@@ -10,6 +11,10 @@ import java.nio.ByteOrder;
  * product fits in a long, and two blocks are absorbed per step as h = (h + m1) r^2 + m2 r, whose
  * two sets of products are independent: the processor overlaps them, and the carries run once
  * per two blocks. No branches and no memory access depend on secret data.
+ *
+ * <p>Where the JDK's incubating Vector API is present ({@link #VECTOR}), runs of at least {@link
+ * #VECTOR_MIN} bytes go through {@link Poly1305Vector}, four blocks at a time, and the rest as
+ * here; both give the same accumulator.
  *
  * <p>Only what the AEAD construction needs: whole 16-byte blocks (RFC 8439 section 2.8 pads the
  * additional data and the ciphertext with zeros to a multiple of 16) and a final tag. Not
@@ -24,6 +29,24 @@ final class Poly1305 {
 
   private static final VarHandle LE64 =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Whether new instances use {@link Poly1305Vector}. The system property {@code
+   * jlibp2p.poly1305} chooses: {@code scalar}, {@code vector} or {@code auto} (the default), which
+   * takes the vector form on x86-64 with JDK 25 or newer when the module {@code
+   * jdk.incubator.vector} is present ({@code --add-modules jdk.incubator.vector}, which {@code
+   * ./jlibp2p} passes) and 256-bit vectors are native. {@code vector} where it cannot run is
+   * logged and ignored, as is an unknown value.
+   */
+  static final boolean VECTOR = vectorFromProperty(System.getProperty("jlibp2p.poly1305", "auto"));
+
+  /** The shortest run of bytes {@link #blocks} gives to {@link Poly1305Vector}. */
+  static final int VECTOR_MIN = 256;
+
+  /** {@link Poly1305Vector}'s state: null in the scalar form. */
+  private final long[] lanes;
+  /** Whether {@link #lanes} holds the powers of this message's r. */
+  private boolean powersReady;
 
   /** r, clamped. */
   private long r0;
@@ -47,6 +70,51 @@ final class Poly1305 {
   private long pad0;
   private long pad1;
 
+  /** An instance of the process's form ({@link #VECTOR}). */
+  Poly1305() {
+    this(VECTOR);
+  }
+
+  /** An instance that uses {@link Poly1305Vector} for long runs if {@code vector}. */
+  Poly1305(boolean vector) {
+    lanes = vector ? new long[Poly1305Vector.STATE_LENGTH] : null;
+  }
+
+  static boolean vectorFromProperty(String setting) {
+    String form = setting.toLowerCase(Locale.ROOT);
+    if (form.equals("scalar")) {
+      return false;
+    }
+    boolean known = form.equals("auto") || form.equals("vector");
+    String why = known ? whyNoVector() : "unknown value " + setting + " (expected: auto, vector or scalar)";
+    if (why == null) {
+      return true;
+    }
+    System.getLogger(Poly1305.class.getName()).log(
+        form.equals("auto") ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+        "jlibp2p.poly1305: " + why + "; using the scalar form");
+    return false;
+  }
+
+  /** Why this JVM cannot use {@link Poly1305Vector}, or null if it can. */
+  static String whyNoVector() {
+    String arch = System.getProperty("os.arch", "");
+    if (!arch.equals("amd64") && !arch.equals("x86_64")) {
+      return "the vector form is measured on x86-64 only, not " + arch;
+    }
+    if (Runtime.version().feature() < 25) {
+      return "the vector form needs JDK 25 or newer";
+    }
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return "the module jdk.incubator.vector is absent (--add-modules jdk.incubator.vector)";
+    }
+    try {
+      return Poly1305Vector.supported() ? null : "256-bit vectors are not native here";
+    } catch (LinkageError e) {
+      return "the Vector API failed to load: " + e;
+    }
+  }
+
   /** Starts a message with the 32-byte one-time key {@code key[off, off + 32)}. */
   void init(byte[] key, int off) {
     long t0 = le64(key, off);
@@ -59,11 +127,7 @@ final class Poly1305 {
     r3 = (t1 >>> 14) & 0x3f03fff;
     r4 = (t1 >>> 40) & 0x00fffff;
     // r^2: one multiplication of h = r by r
-    h0 = r0;
-    h1 = r1;
-    h2 = r2;
-    h3 = r3;
-    h4 = r4;
+    accumulator(r0, r1, r2, r3, r4);
     multiplyByR();
     u0 = h0;
     u1 = h1;
@@ -73,10 +137,69 @@ final class Poly1305 {
     h0 = h1 = h2 = h3 = h4 = 0;
     pad0 = le64(key, off + 16);
     pad1 = le64(key, off + 24);
+    powersReady = false;
+  }
+
+  /**
+   * Puts r^4 and the last step's multipliers (r^4, r^3, r^2, r) into {@link #lanes}, computed by
+   * multiplying r^2 by r twice in the accumulator, which the caller has saved.
+   */
+  private void preparePowers() {
+    column(3, r0, r1, r2, r3, r4);
+    column(2, u0, u1, u2, u3, u4);
+    accumulator(u0, u1, u2, u3, u4);
+    multiplyByR();
+    column(1, h0, h1, h2, h3, h4);
+    multiplyByR();
+    column(0, h0, h1, h2, h3, h4);
+    limbs(Poly1305Vector.R4, 1, h0, h1, h2, h3, h4);
+    powersReady = true;
+  }
+
+  /** The limbs of r^(4 - j) into lane j of the last step's multipliers. */
+  private void column(int j, long l0, long l1, long l2, long l3, long l4) {
+    limbs(Poly1305Vector.LAST + j, 4, l0, l1, l2, l3, l4);
+  }
+
+  private void accumulator(long a0, long a1, long a2, long a3, long a4) {
+    h0 = a0;
+    h1 = a1;
+    h2 = a2;
+    h3 = a3;
+    h4 = a4;
+  }
+
+  /** Five limbs into {@link #lanes} from {@code at}, {@code stride} apart. */
+  private void limbs(int at, int stride, long l0, long l1, long l2, long l3, long l4) {
+    long[] s = lanes;
+    s[at] = l0;
+    s[at + stride] = l1;
+    s[at + 2 * stride] = l2;
+    s[at + 3 * stride] = l3;
+    s[at + 4 * stride] = l4;
+  }
+
+  /** Absorbs the whole groups of four blocks of {@code len} bytes; returns the bytes taken. */
+  private int vectorBlocks(byte[] m, int off, int len) {
+    limbs(Poly1305Vector.H, 1, h0, h1, h2, h3, h4);
+    if (!powersReady) {
+      preparePowers();
+    }
+    int groups = len >>> 6;
+    long[] s = lanes;
+    Poly1305Vector.absorb(s, m, off, groups);
+    int h = Poly1305Vector.H;
+    accumulator(s[h], s[h + 1], s[h + 2], s[h + 3], s[h + 4]);
+    return groups << 6;
   }
 
   /** Absorbs {@code len} bytes, a multiple of 16, as whole blocks. */
   void blocks(byte[] m, int off, int len) {
+    if (lanes != null && len >= VECTOR_MIN) {
+      int taken = vectorBlocks(m, off, len);
+      off += taken;
+      len -= taken;
+    }
     int pairs = len & ~(2 * BLOCK - 1);
     if (pairs > 0) {
       pairs(m, off, pairs);

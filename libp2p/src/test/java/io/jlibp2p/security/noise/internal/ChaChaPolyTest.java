@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import javax.crypto.AEADBadTagException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -56,9 +57,14 @@ class ChaChaPolyTest {
   }
 
   static byte[] tag(byte[] key, byte[] m) {
-    Poly1305 p = new Poly1305();
+    return tag(new Poly1305(false), key, m, m.length);
+  }
+
+  /** The tag of {@code m}, given to {@code p} in two calls split at {@code cut} (a multiple of 16). */
+  static byte[] tag(Poly1305 p, byte[] key, byte[] m, int cut) {
     p.init(key, 0);
-    p.blocks(m, 0, m.length);
+    p.blocks(m, 0, cut);
+    p.blocks(m, cut, m.length - cut);
     byte[] t = new byte[16];
     p.finish(t, 0);
     return t;
@@ -86,6 +92,64 @@ class ChaChaPolyTest {
   void poly1305MatchesTheRfcDefinition(
       @ForAll("keys") byte[] key, @ForAll("messages") byte[] m) {
     assertThat(tag(key, m)).isEqualTo(referenceTag(key, m));
+  }
+
+  @Provide
+  Arbitrary<byte[]> longMessages() {
+    // from below the vector form's minimum to many of its four-block steps, with a remainder
+    Arbitrary<Integer> blocks = Arbitraries.integers().between(Poly1305.VECTOR_MIN / 16 - 2, 300);
+    return Arbitraries.oneOf(
+        blocks.flatMap(n -> Arbitraries.bytes().array(byte[].class).ofSize(16 * n)),
+        blocks.flatMap(n -> Arbitraries.of((byte) 0, (byte) -1, (byte) -2, (byte) 1)
+            .array(byte[].class).ofSize(16 * n)));
+  }
+
+  /**
+   * The vector form too, with the message in two runs (so that an accumulator carried in from
+   * scalar blocks and out to them is covered), for keys and bytes at their bounds.
+   */
+  @Property(tries = 600)
+  void vectorFormMatchesTheRfcDefinition(
+      @ForAll("keys") byte[] key,
+      @ForAll("longMessages") byte[] m,
+      @ForAll @IntRange(max = 1000) int cutAt) {
+    int cut = 16 * (cutAt % (m.length / 16 + 1));
+    byte[] expected = referenceTag(key, m);
+    assertThat(tag(new Poly1305(true), key, m, cut)).isEqualTo(expected);
+    assertThat(tag(new Poly1305(false), key, m, cut)).isEqualTo(expected);
+  }
+
+  /** Noise-sized messages: both forms agree, one instance reused for message after message. */
+  @Property(tries = 50)
+  void vectorAndScalarFormsAgreeOnLongMessages(@ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Poly1305 vector = new Poly1305(true);
+    Poly1305 scalar = new Poly1305(false);
+    byte[] key = new byte[32];
+    for (int i = 0; i < 20; i++) {
+      random.nextBytes(key);
+      byte[] m = new byte[16 * random.nextInt(4097)];
+      random.nextBytes(m);
+      int cut = 16 * random.nextInt(m.length / 16 + 1);
+      assertThat(tag(vector, key, m, cut)).isEqualTo(tag(scalar, key, m, cut));
+    }
+  }
+
+  /**
+   * Where the vector form can run (x86-64, JDK 25+), the build's test JVM has the module it needs,
+   * so the forms compared above really differ, and the process's choice is the vector form.
+   */
+  @Example
+  void vectorFormRunsInTheTests() {
+    String arch = System.getProperty("os.arch");
+    Assume.that((arch.equals("amd64") || arch.equals("x86_64")) && Runtime.version().feature() >= 25);
+    assertThat(Poly1305.whyNoVector()).isNull();
+    assertThat(Poly1305.VECTOR).isTrue();
+    assertThat(Poly1305.vectorFromProperty("auto")).isTrue();
+    assertThat(Poly1305.vectorFromProperty("Vector")).isTrue();
+    assertThat(Poly1305.vectorFromProperty("scalar")).isFalse();
+    // an unknown value is reported and the scalar form taken
+    assertThat(Poly1305.vectorFromProperty("fast")).isFalse();
   }
 
   /**
@@ -156,7 +220,8 @@ class ChaChaPolyTest {
       @ForAll @IntRange(max = 70_000) int len,
       @ForAll @Size(max = 40) byte[] ad,
       @ForAll long seed,
-      @ForAll boolean inPlace) throws Exception {
+      @ForAll boolean inPlace,
+      @ForAll boolean vectorPoly) throws Exception {
     SplittableRandom random = new SplittableRandom(seed);
     byte[] key = new byte[32];
     byte[] nonce = new byte[12];
@@ -165,7 +230,7 @@ class ChaChaPolyTest {
     random.nextBytes(nonce);
     random.nextBytes(plain);
     ChaChaPoly jdk = ChaChaPoly.create("jdk");
-    ChaChaPoly split = ChaChaPoly.create("split");
+    ChaChaPoly split = new ChaChaPoly.Split(new Poly1305(vectorPoly));
     jdk.setKey(key);
     split.setKey(key);
     byte[] expected = new byte[len + 16];
