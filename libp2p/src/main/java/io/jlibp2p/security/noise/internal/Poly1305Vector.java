@@ -69,7 +69,8 @@ final class Poly1305Vector {
     LongVector h2 = zero.withLane(0, s[H + 2]);
     LongVector h3 = zero.withLane(0, s[H + 3]);
     LongVector h4 = zero.withLane(0, s[H + 4]);
-    for (int end = off + 64 * groups; ; ) {
+    // a counted loop, so that the JIT hoists the constants and drops the bounds checks
+    for (int end = off + 64 * (groups - 1); off < end; off += 64) {
       LongVector a = ByteVector.fromArray(BYTES, m, off).reinterpretAsLongs();
       LongVector b = ByteVector.fromArray(BYTES, m, off + 32).reinterpretAsLongs();
       LongVector lo = a.rearrange(LOW, b);
@@ -79,10 +80,6 @@ final class Poly1305Vector {
       h2 = h2.add(lo.lanewise(LSHR, 52).or(hi.lanewise(LSHL, 12)).and(M26)).and(M32);
       h3 = h3.add(hi.lanewise(LSHR, 14).and(M26)).and(M32);
       h4 = h4.add(hi.lanewise(LSHR, 40).or(HIBIT)).and(M32);
-      off += 64;
-      if (off == end) {
-        break;
-      }
       // limbs below 2^27.01 times r below 2^26 or 5r below 2^28.4: sums of five below 2^58
       LongVector d0 = h0.mul(r0).add(h1.mul(s4)).add(h2.mul(s3)).add(h3.mul(s2)).add(h4.mul(s1));
       LongVector d1 = h0.mul(r1).add(h1.mul(r0)).add(h2.mul(s4)).add(h3.mul(s3)).add(h4.mul(s2));
@@ -101,6 +98,17 @@ final class Poly1305Vector {
       h3 = d3.and(M26);
       h4 = d4.and(M26);
     }
+    // the last group's blocks: the loop's first half again, written out (a helper cannot return
+    // five vectors without an array the JIT may not scalarize)
+    LongVector a = ByteVector.fromArray(BYTES, m, off).reinterpretAsLongs();
+    LongVector b = ByteVector.fromArray(BYTES, m, off + 32).reinterpretAsLongs();
+    LongVector lo = a.rearrange(LOW, b);
+    LongVector hi = a.rearrange(HIGH, b);
+    h0 = h0.add(lo.and(M26)).and(M32);
+    h1 = h1.add(lo.lanewise(LSHR, 26).and(M26)).and(M32);
+    h2 = h2.add(lo.lanewise(LSHR, 52).or(hi.lanewise(LSHL, 12)).and(M26)).and(M32);
+    h3 = h3.add(hi.lanewise(LSHR, 14).and(M26)).and(M32);
+    h4 = h4.add(hi.lanewise(LSHR, 40).or(HIBIT)).and(M32);
     // the last step: lane j times r^(4 - j)
     LongVector f0 = LongVector.fromArray(LONGS, s, LAST).and(M32);
     LongVector f1 = LongVector.fromArray(LONGS, s, LAST + 4).and(M32);
