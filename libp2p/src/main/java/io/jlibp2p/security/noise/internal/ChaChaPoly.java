@@ -1,6 +1,9 @@
 package io.jlibp2p.security.noise.internal;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +24,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>{@code jdk}: the JDK's {@code ChaCha20-Poly1305} cipher. Fastest where the JDK has its
  *       Poly1305 intrinsic (x86-64 with AVX-512 IFMA or AVX-IFMA).
  *   <li>{@code split}: the JDK's {@code ChaCha20} stream cipher (which the JDK accelerates with
- *       AVX2 too) and jlibp2p's {@link Poly1305}. Without that intrinsic the JDK computes Poly1305
+ *       AVX2 too) or jlibp2p's {@link ChaCha20Vector}, and jlibp2p's {@link Poly1305}. Without that intrinsic the JDK computes Poly1305
  *       in generic code, which on an AVX2 machine makes its AEAD several times slower than its
  *       ChaCha20 alone; this form avoids that.
  * </ul>
@@ -36,6 +39,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 abstract class ChaChaPoly {
   private static final int TAG_LENGTH = CipherState.TAG_LENGTH;
+  private static final VarHandle LE32 =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** The form every new instance takes: {@code "jdk"} or {@code "split"}. */
   static final String IMPLEMENTATION = fromProperty(System.getProperty("jlibp2p.chachaPoly", "auto"));
@@ -60,7 +65,11 @@ abstract class ChaChaPoly {
   /** Sets the 32-byte key. */
   final void setKey(byte[] k) {
     key = new SecretKeySpec(k, "ChaCha20");
+    keyChanged(k);
   }
+
+  /** Called with every new key. */
+  void keyChanged(byte[] k) {}
 
   /** The JDK's cipher {@code name}; it is part of every JDK since 11. */
   static Cipher cipher(String name) {
@@ -167,9 +176,22 @@ abstract class ChaChaPoly {
     }
   }
 
-  /** The JDK's {@code ChaCha20} and jlibp2p's {@link Poly1305}, composed as RFC 8439 2.8 says. */
+  /**
+   * ChaCha20 and jlibp2p's {@link Poly1305}, composed as RFC 8439 2.8 says. ChaCha20 is the JDK's,
+   * or, where {@link #VECTOR_CHACHA} says, {@link ChaCha20Vector} for every whole 512 bytes and the
+   * JDK's for the rest.
+   */
   static final class Split extends ChaChaPoly {
     private static final byte[] ZEROS = new byte[64];
+
+    /**
+     * Whether new instances use {@link ChaCha20Vector}: where the vector Poly1305 runs ({@link
+     * Poly1305#VECTOR}) and 256-bit vectors are the widest. {@code -Djlibp2p.chacha20=jdk} turns
+     * it off.
+     */
+    static final boolean VECTOR_CHACHA = Poly1305.VECTOR
+        && !"jdk".equalsIgnoreCase(System.getProperty("jlibp2p.chacha20", "auto"))
+        && ChaCha20Vector.widestIs256();
 
     private final Cipher chacha = cipher("ChaCha20");
     private final Poly1305 poly;
@@ -178,24 +200,42 @@ abstract class ChaChaPoly {
     /** A zero-padded partial block, then the lengths block. */
     private final byte[] scratch = new byte[Poly1305.BLOCK];
     private final byte[] tag = new byte[TAG_LENGTH];
+    /** {@link ChaCha20Vector}'s input state and key stream scratch; null for the JDK's alone. */
+    private final int[] state;
+    private final int[] keyStream;
 
     Split() {
-      this(new Poly1305());
+      this(new Poly1305(), VECTOR_CHACHA);
     }
 
-    /** With the given Poly1305 (tests choose its form). */
-    Split(Poly1305 poly) {
+    /** With the given Poly1305 and ChaCha20 (tests choose their forms). */
+    Split(Poly1305 poly, boolean vectorChaCha) {
       this.poly = poly;
+      this.state = vectorChaCha ? new int[16] : null;
+      this.keyStream = vectorChaCha ? new int[ChaCha20Vector.SCRATCH] : null;
+      if (vectorChaCha) {
+        // "expand 32-byte k" (RFC 8439 2.3)
+        state[0] = 0x61707865;
+        state[1] = 0x3320646e;
+        state[2] = 0x79622d32;
+        state[3] = 0x6b206574;
+      }
+    }
+
+    @Override
+    void keyChanged(byte[] k) {
+      if (state != null) {
+        for (int i = 0; i < 8; i++) {
+          state[4 + i] = (int) LE32.get(k, 4 * i);
+        }
+      }
     }
 
     @Override
     int encrypt(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
         throws GeneralSecurityException {
       start(nonce);
-      int n = chacha.doFinal(in, inOff, len, out, outOff);
-      if (n != len) {
-        throw new IllegalStateException("ChaCha20 wrote " + n + " of " + len + " bytes");
-      }
+      stream(nonce, in, inOff, len, out, outOff);
       mac(ad, out, outOff, len, out, outOff + len);
       return len + TAG_LENGTH;
     }
@@ -216,11 +256,34 @@ abstract class ChaChaPoly {
       if (diff != 0) {
         throw new AEADBadTagException("Tag mismatch");
       }
-      int n = chacha.doFinal(in, inOff, textLen, out, outOff);
-      if (n != textLen) {
-        throw new IllegalStateException("ChaCha20 wrote " + n + " of " + textLen + " bytes");
-      }
+      stream(nonce, in, inOff, textLen, out, outOff);
       return textLen;
+    }
+
+    /**
+     * XORs the key stream from block 1 on into {@code in[inOff, inOff + len)}, writing {@code
+     * out[outOff ..]}: whole 512-byte steps by {@link ChaCha20Vector} if this instance uses it,
+     * then the rest by the JDK's cipher, which {@link #start} left at block 1 (and which then
+     * starts again at the block after the steps).
+     */
+    private void stream(byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff)
+        throws GeneralSecurityException {
+      int steps = state == null ? 0 : len - len % ChaCha20Vector.STEP;
+      if (steps > 0) {
+        state[12] = 1;
+        state[13] = (int) LE32.get(nonce, 0);
+        state[14] = (int) LE32.get(nonce, 4);
+        state[15] = (int) LE32.get(nonce, 8);
+        ChaCha20Vector.xor(state, keyStream, in, inOff, out, outOff, steps);
+        if (steps == len) {
+          return;
+        }
+        chacha.init(Cipher.DECRYPT_MODE, key, new ChaCha20ParameterSpec(nonce, 1 + steps / 64));
+      }
+      int n = chacha.doFinal(in, inOff + steps, len - steps, out, outOff + steps);
+      if (n != len - steps) {
+        throw new IllegalStateException("ChaCha20 wrote " + n + " of " + (len - steps) + " bytes");
+      }
     }
 
     /**

@@ -145,6 +145,7 @@ class ChaChaPolyTest {
     Assume.that((arch.equals("amd64") || arch.equals("x86_64")) && Runtime.version().feature() >= 25);
     assertThat(Poly1305.whyNoVector()).isNull();
     assertThat(Poly1305.VECTOR).isTrue();
+    assertThat(ChaChaPoly.Split.VECTOR_CHACHA).isEqualTo(ChaCha20Vector.widestIs256());
     assertThat(Poly1305.vectorFromProperty("auto")).isTrue();
     assertThat(Poly1305.vectorFromProperty("Vector")).isTrue();
     assertThat(Poly1305.vectorFromProperty("scalar")).isFalse();
@@ -221,8 +222,35 @@ class ChaChaPolyTest {
       @ForAll @Size(max = 40) byte[] ad,
       @ForAll long seed,
       @ForAll boolean inPlace,
-      @ForAll boolean vectorPoly) throws Exception {
-    SplittableRandom random = new SplittableRandom(seed);
+      @ForAll boolean vectorPoly,
+      @ForAll boolean vectorChaCha) throws Exception {
+    ChaChaPoly split = new ChaChaPoly.Split(new Poly1305(vectorPoly), vectorChaCha);
+    matchesTheJdk(split, new SplittableRandom(seed), len, ad, inPlace);
+  }
+
+  /**
+   * Lengths at the vector ChaCha20's step boundaries (whole steps only, one byte short of and past
+   * them, a full Noise frame), both ChaCha20 forms against the JDK's AEAD, with a key changed
+   * between messages.
+   */
+  @Example
+  void vectorChaChaAtItsStepBoundaries() throws Exception {
+    int step = ChaCha20Vector.STEP;
+    SplittableRandom random = new SplittableRandom(7);
+    for (boolean vector : new boolean[] {true, false}) {
+      ChaChaPoly split = new ChaChaPoly.Split(new Poly1305(vector), vector);
+      for (int len : new int[] {0, 1, step - 1, step, step + 1, 2 * step, 65_535 - 16, 65_536, 128 * step + 64}) {
+        matchesTheJdk(split, random, len, null, len % 2 == 0);
+      }
+    }
+  }
+
+  /**
+   * Seals {@code len} random bytes with {@code split} and with the JDK's AEAD under a new random key
+   * and nonce, compares, and opens them again, in place or not.
+   */
+  private static void matchesTheJdk(ChaChaPoly split, SplittableRandom random, int len, byte[] ad, boolean inPlace)
+      throws Exception {
     byte[] key = new byte[32];
     byte[] nonce = new byte[12];
     byte[] plain = new byte[len];
@@ -230,7 +258,6 @@ class ChaChaPolyTest {
     random.nextBytes(nonce);
     random.nextBytes(plain);
     ChaChaPoly jdk = ChaChaPoly.create("jdk");
-    ChaChaPoly split = new ChaChaPoly.Split(new Poly1305(vectorPoly));
     jdk.setKey(key);
     split.setKey(key);
     byte[] expected = new byte[len + 16];
@@ -243,7 +270,7 @@ class ChaChaPolyTest {
     } else {
       split.encrypt(nonce, ad, plain, 0, len, actual, at);
     }
-    assertThat(Arrays.copyOfRange(actual, at, at + len + 16)).isEqualTo(expected);
+    assertThat(Arrays.copyOfRange(actual, at, at + len + 16)).as("%d bytes", len).isEqualTo(expected);
     if (inPlace) {
       split.decrypt(nonce, ad, actual, at, len + 16, actual, at);
       assertThat(Arrays.copyOfRange(actual, at, at + len)).isEqualTo(plain);
