@@ -17,9 +17,7 @@ final class Report {
 
   /** How jlibp2p's Noise computes ChaCha20-Poly1305 in this JVM, in words. */
   static String noiseForm() {
-    return CipherState.implementation().equals("split")
-        ? "the JDK's ChaCha20 and jlibp2p's Poly1305"
-        : "the JDK's ChaCha20-Poly1305";
+    return CipherState.description();
   }
 
   /** ws/noise/yamux against tcp/noise/yamux, as measured and with each over its nearby ceiling. */

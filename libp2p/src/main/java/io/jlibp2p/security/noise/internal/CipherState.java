@@ -37,10 +37,19 @@ public final class CipherState {
 
   /**
    * How this process computes ChaCha20-Poly1305 for Noise: {@code "jdk"} (the JDK's AEAD) or {@code
-   * "split"} (the JDK's ChaCha20 with jlibp2p's Poly1305); see {@link ChaChaPoly}.
+   * "split"} (ChaCha20 with jlibp2p's Poly1305); see {@link ChaChaPoly} and {@link #description()}.
    */
   public static String implementation() {
     return ChaChaPoly.IMPLEMENTATION;
+  }
+
+  /** How this process computes ChaCha20-Poly1305, in words (for reports). */
+  public static String description() {
+    if (!ChaChaPoly.IMPLEMENTATION.equals("split")) {
+      return "the JDK's ChaCha20-Poly1305";
+    }
+    return (ChaChaPoly.Split.VECTOR_CHACHA ? "jlibp2p's vector ChaCha20" : "the JDK's ChaCha20")
+        + " and jlibp2p's " + (Poly1305.VECTOR ? "vector Poly1305" : "Poly1305");
   }
 
   /** A cipher state holding {@code key} with nonce 0. */
