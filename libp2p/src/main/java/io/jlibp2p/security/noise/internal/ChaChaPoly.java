@@ -189,9 +189,20 @@ abstract class ChaChaPoly {
      * Poly1305#VECTOR}) and 256-bit vectors are the widest. {@code -Djlibp2p.chacha20=jdk} turns
      * it off.
      */
-    static final boolean VECTOR_CHACHA = Poly1305.VECTOR
-        && !"jdk".equalsIgnoreCase(System.getProperty("jlibp2p.chacha20", "auto"))
-        && ChaCha20Vector.widestIs256();
+    static final boolean VECTOR_CHACHA =
+        vectorChaChaFromProperty(System.getProperty("jlibp2p.chacha20", "auto"));
+
+    /** {@code jdk}, or {@code auto} (an unknown value is logged and taken as {@code auto}). */
+    static boolean vectorChaChaFromProperty(String setting) {
+      if (setting.equalsIgnoreCase("jdk")) {
+        return false;
+      }
+      if (!setting.equalsIgnoreCase("auto")) {
+        System.getLogger(ChaChaPoly.class.getName()).log(System.Logger.Level.WARNING,
+            "jlibp2p.chacha20: " + setting + " (expected: auto or jdk); using auto");
+      }
+      return Poly1305.VECTOR && ChaCha20Vector.widestIs256();
+    }
 
     private final Cipher chacha = cipher("ChaCha20");
     private final Poly1305 poly;

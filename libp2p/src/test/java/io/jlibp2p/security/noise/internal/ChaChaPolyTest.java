@@ -146,6 +146,8 @@ class ChaChaPolyTest {
     assertThat(Poly1305.whyNoVector()).isNull();
     assertThat(Poly1305.VECTOR).isTrue();
     assertThat(ChaChaPoly.Split.VECTOR_CHACHA).isEqualTo(ChaCha20Vector.widestIs256());
+    assertThat(ChaChaPoly.Split.vectorChaChaFromProperty("JDK")).isFalse();
+    assertThat(ChaChaPoly.Split.vectorChaChaFromProperty("fast")).isEqualTo(ChaChaPoly.Split.VECTOR_CHACHA);
     assertThat(Poly1305.vectorFromProperty("auto")).isTrue();
     assertThat(Poly1305.vectorFromProperty("Vector")).isTrue();
     assertThat(Poly1305.vectorFromProperty("scalar")).isFalse();
