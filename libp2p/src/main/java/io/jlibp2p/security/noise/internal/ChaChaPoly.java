@@ -215,13 +215,22 @@ abstract class ChaChaPoly {
     private final int[] state;
     private final int[] keyStream;
 
+    /** Whether {@link ChaCha20Vector} waits for {@link VectorWarmup#ready()}. */
+    private final boolean afterWarmup;
+
+    /** The process's forms, the vector ones once {@link VectorWarmup} says they run compiled. */
     Split() {
-      this(new Poly1305(), VECTOR_CHACHA);
+      this(new Poly1305(), VECTOR_CHACHA, true);
     }
 
-    /** With the given Poly1305 and ChaCha20 (tests choose their forms). */
+    /** With the given Poly1305 and ChaCha20, from the start (tests choose their forms). */
     Split(Poly1305 poly, boolean vectorChaCha) {
+      this(poly, vectorChaCha, false);
+    }
+
+    private Split(Poly1305 poly, boolean vectorChaCha, boolean afterWarmup) {
       this.poly = poly;
+      this.afterWarmup = afterWarmup;
       this.state = vectorChaCha ? new int[16] : null;
       this.keyStream = vectorChaCha ? new int[ChaCha20Vector.SCRATCH] : null;
       if (vectorChaCha) {
@@ -279,7 +288,9 @@ abstract class ChaChaPoly {
      */
     private void stream(byte[] nonce, byte[] in, int inOff, int len, byte[] out, int outOff)
         throws GeneralSecurityException {
-      int steps = state == null ? 0 : len - len % ChaCha20Vector.STEP;
+      int steps = state == null || len < ChaCha20Vector.STEP || (afterWarmup && !VectorWarmup.ready())
+          ? 0
+          : len - len % ChaCha20Vector.STEP;
       if (steps > 0) {
         state[12] = 1;
         state[13] = (int) LE32.get(nonce, 0);

@@ -43,6 +43,19 @@ public final class CipherState {
     return ChaChaPoly.IMPLEMENTATION;
   }
 
+  /**
+   * Blocks up to {@code max} until new messages take the vector forms of ChaCha20-Poly1305, which
+   * they do only once the JIT has compiled them (see {@code VectorWarmup}); returns whether they
+   * do, false at once where the vector forms do not apply. For benchmarks, which measure the
+   * steady state.
+   */
+  public static boolean awaitVectorForms(java.time.Duration max) throws InterruptedException {
+    if (!Poly1305.VECTOR) {
+      return false;
+    }
+    return VectorWarmup.await(max);
+  }
+
   /** How this process computes ChaCha20-Poly1305, in words (for reports). */
   public static String description() {
     if (!ChaChaPoly.IMPLEMENTATION.equals("split")) {

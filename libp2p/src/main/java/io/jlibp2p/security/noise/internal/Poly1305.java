@@ -45,6 +45,8 @@ final class Poly1305 {
 
   /** {@link Poly1305Vector}'s state: null in the scalar form. */
   private final long[] lanes;
+  /** Whether the vector form waits for {@link VectorWarmup#ready()}. */
+  private final boolean afterWarmup;
   /** Whether {@link #lanes} holds the powers of this message's r. */
   private boolean powersReady;
 
@@ -70,14 +72,22 @@ final class Poly1305 {
   private long pad0;
   private long pad1;
 
-  /** An instance of the process's form ({@link #VECTOR}). */
+  /**
+   * An instance of the process's form ({@link #VECTOR}), which uses the vector form once {@link
+   * VectorWarmup} says it runs compiled.
+   */
   Poly1305() {
-    this(VECTOR);
+    this(VECTOR, true);
   }
 
-  /** An instance that uses {@link Poly1305Vector} for long runs if {@code vector}. */
+  /** An instance that uses {@link Poly1305Vector} for long runs if {@code vector}, from the start. */
   Poly1305(boolean vector) {
+    this(vector, false);
+  }
+
+  private Poly1305(boolean vector, boolean afterWarmup) {
     lanes = vector ? new long[Poly1305Vector.STATE_LENGTH] : null;
+    this.afterWarmup = afterWarmup;
   }
 
   static boolean vectorFromProperty(String setting) {
@@ -195,7 +205,7 @@ final class Poly1305 {
 
   /** Absorbs {@code len} bytes, a multiple of 16, as whole blocks. */
   void blocks(byte[] m, int off, int len) {
-    if (lanes != null && len >= VECTOR_MIN) {
+    if (lanes != null && len >= VECTOR_MIN && (!afterWarmup || VectorWarmup.ready())) {
       int taken = vectorBlocks(m, off, len);
       off += taken;
       len -= taken;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
@@ -18,6 +19,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.awaitility.Awaitility;
 
 /**
  * jlibp2p's Poly1305 against a BigInteger transcription of RFC 8439 section 2.5, and the split
@@ -228,6 +230,21 @@ class ChaChaPolyTest {
       @ForAll boolean vectorChaCha) throws Exception {
     ChaChaPoly split = new ChaChaPoly.Split(new Poly1305(vectorPoly), vectorChaCha);
     matchesTheJdk(split, new SplittableRandom(seed), len, ad, inPlace);
+  }
+
+  /**
+   * The warm-up that lets the process's instances take the vector forms finishes in a JVM with
+   * the optimizing compiler, and its thread then ends.
+   */
+  @Example
+  void warmupOpensTheVectorFormsAndItsThreadEnds() {
+    String arch = System.getProperty("os.arch");
+    Assume.that((arch.equals("amd64") || arch.equals("x86_64")) && Runtime.version().feature() >= 25);
+    Awaitility.await().atMost(Duration.ofSeconds(VectorWarmup.MAX_SECONDS)).pollInterval(Duration.ofMillis(20))
+        .until(VectorWarmup::ready);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(t -> t.getName().equals(VectorWarmup.THREAD_NAME)));
   }
 
   /**
