@@ -15,11 +15,6 @@ final class Report {
 
   private Report() {}
 
-  /** How jlibp2p's Noise computes ChaCha20-Poly1305 in this JVM, in words. */
-  static String noiseForm() {
-    return CipherState.description();
-  }
-
   /** ws/noise/yamux against tcp/noise/yamux, as measured and with each over its nearby ceiling. */
   private static void wsAgainstTcp(StringBuilder b, Results r) {
     Optional<Row> ws = Targets.row(r, "ws/noise/yamux");
@@ -75,7 +70,7 @@ final class Report {
     b.append("| ChaCha20-Poly1305 encryption, one core, 64 KiB frames (JDK) | ").append(mib(s.chacha20Poly1305())).append(" | ")
         .append(mib(e.chacha20Poly1305())).append(" | ").append(mib(ceil.chacha20Poly1305())).append(" |\n");
     b.append("| ChaCha20-Poly1305 encryption as jlibp2p's Noise computes it, one core, 64 KiB frames (")
-        .append(noiseForm()).append(") | ").append(mib(s.noiseChaCha20Poly1305())).append(" | ")
+        .append(CipherState.description()).append(") | ").append(mib(s.noiseChaCha20Poly1305())).append(" | ")
         .append(mib(e.noiseChaCha20Poly1305())).append(" | ").append(mib(ceil.noiseChaCha20Poly1305())).append(" |\n");
     b.append("| AES-256-GCM encryption, one core, 64 KiB frames (JDK) | ").append(mib(s.aes256Gcm())).append(" | ")
         .append(mib(e.aes256Gcm())).append(" | ").append(mib(ceil.aes256Gcm())).append(" |\n");

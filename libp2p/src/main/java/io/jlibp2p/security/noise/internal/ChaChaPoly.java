@@ -24,9 +24,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>{@code jdk}: the JDK's {@code ChaCha20-Poly1305} cipher. Fastest where the JDK has its
  *       Poly1305 intrinsic (x86-64 with AVX-512 IFMA or AVX-IFMA).
  *   <li>{@code split}: the JDK's {@code ChaCha20} stream cipher (which the JDK accelerates with
- *       AVX2 too) or jlibp2p's {@link ChaCha20Vector}, and jlibp2p's {@link Poly1305}. Without that intrinsic the JDK computes Poly1305
- *       in generic code, which on an AVX2 machine makes its AEAD several times slower than its
- *       ChaCha20 alone; this form avoids that.
+ *       AVX2 too) or jlibp2p's {@link ChaCha20Vector}, and jlibp2p's {@link Poly1305}. Without
+ *       that intrinsic the JDK computes Poly1305 in generic code, which on an AVX2 machine makes
+ *       its AEAD several times slower than its ChaCha20 alone; this form avoids that.
  * </ul>
  *
  * Both produce the same bytes (tests compare them). The system property {@code

@@ -1,6 +1,7 @@
 package io.jlibp2p.security.noise.internal;
 
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.ShortBufferException;
 
@@ -49,7 +50,7 @@ public final class CipherState {
    * do, false at once where the vector forms do not apply. For benchmarks, which measure the
    * steady state.
    */
-  public static boolean awaitVectorForms(java.time.Duration max) throws InterruptedException {
+  public static boolean awaitVectorForms(Duration max) throws InterruptedException {
     if (!Poly1305.VECTOR) {
       return false;
     }
