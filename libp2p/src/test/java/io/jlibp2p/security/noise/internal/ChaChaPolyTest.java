@@ -83,7 +83,11 @@ class ChaChaPolyTest {
 
   @Provide
   Arbitrary<byte[]> messages() {
-    Arbitrary<Integer> blocks = Arbitraries.integers().between(0, 40);
+    return wholeBlocks(Arbitraries.integers().between(0, 40));
+  }
+
+  /** Messages of {@code blocks} 16-byte blocks: random bytes, or bytes at their bounds. */
+  private static Arbitrary<byte[]> wholeBlocks(Arbitrary<Integer> blocks) {
     return Arbitraries.oneOf(
         blocks.flatMap(n -> Arbitraries.bytes().array(byte[].class).ofSize(16 * n)),
         blocks.flatMap(n -> Arbitraries.of((byte) 0, (byte) -1, (byte) -2, (byte) 1)
@@ -99,11 +103,7 @@ class ChaChaPolyTest {
   @Provide
   Arbitrary<byte[]> longMessages() {
     // from below the vector form's minimum to many of its four-block steps, with a remainder
-    Arbitrary<Integer> blocks = Arbitraries.integers().between(Poly1305.VECTOR_MIN / 16 - 2, 300);
-    return Arbitraries.oneOf(
-        blocks.flatMap(n -> Arbitraries.bytes().array(byte[].class).ofSize(16 * n)),
-        blocks.flatMap(n -> Arbitraries.of((byte) 0, (byte) -1, (byte) -2, (byte) 1)
-            .array(byte[].class).ofSize(16 * n)));
+    return wholeBlocks(Arbitraries.integers().between(Poly1305.VECTOR_MIN / 16 - 2, 300));
   }
 
   /**
