@@ -34,6 +34,19 @@ class PerfTest {
   }
 
   @Test
+  void runsWithNothingToSendEitherWay() throws Exception {
+    try (Host server = Libp2p.builder().listen("/ip4/127.0.0.1/tcp/0").handler(Perf.ID, new Perf()).build();
+        Host client = Libp2p.builder().build()) {
+      Connection c = client.connect(server.listenAddresses().getFirst());
+      try (Stream s = c.newStream(Perf.ID)) {
+        Perf.Result r = Perf.run(s, 0, 0, new Perf.Progress());
+        assertThat(r.uploadBytes()).isZero();
+        assertThat(r.downloadBytes()).isZero();
+      }
+    }
+  }
+
+  @Test
   void serverRefusesAnAbsurdDownloadSize() throws Exception {
     try (Host server = Libp2p.builder().listen("/ip4/127.0.0.1/tcp/0").handler(Perf.ID, new Perf()).build();
         Host client = Libp2p.builder().build()) {
