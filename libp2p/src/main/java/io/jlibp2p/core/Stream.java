@@ -32,6 +32,10 @@ public interface Stream extends Closeable {
   /**
    * Incoming bytes; {@code read} returns -1 after the peer closed its write side and throws {@link
    * StreamResetException} after a reset.
+   *
+   * <p>A read that finds nothing waiting blocks until the connection's reader hands it data, and
+   * each such hand-off is a thread wake-up. For bulk transfers, read into large arrays (hundreds of
+   * KiB to 1 MiB, as {@link io.jlibp2p.protocol.perf.Perf} does) so that there are few of them.
    */
   InputStream in();
 
