@@ -8,15 +8,21 @@ import io.jlibp2p.core.Host;
 import io.jlibp2p.core.Stream;
 import io.jlibp2p.core.StreamResetException;
 import io.jlibp2p.host.Libp2p;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
 class PerfTest {
+  /** A host on an ephemeral loopback port serving {@code /perf/1.0.0}. */
+  private static Host perfServer() throws IOException {
+    return Libp2p.builder().listen("/ip4/127.0.0.1/tcp/0").handler(Perf.ID, new Perf()).build();
+  }
+
   @Test
   void uploadsAndDownloadsWhatWasAsked() throws Exception {
-    try (Host server = Libp2p.builder().listen("/ip4/127.0.0.1/tcp/0").handler(Perf.ID, new Perf()).build();
+    try (Host server = perfServer();
         Host client = Libp2p.builder().build()) {
       // dialed without a peer id, as the perf runner does
       Connection c = client.connect(server.listenAddresses().getFirst());
@@ -35,7 +41,7 @@ class PerfTest {
 
   @Test
   void runsWithNothingToSendEitherWay() throws Exception {
-    try (Host server = Libp2p.builder().listen("/ip4/127.0.0.1/tcp/0").handler(Perf.ID, new Perf()).build();
+    try (Host server = perfServer();
         Host client = Libp2p.builder().build()) {
       Connection c = client.connect(server.listenAddresses().getFirst());
       try (Stream s = c.newStream(Perf.ID)) {
@@ -48,7 +54,7 @@ class PerfTest {
 
   @Test
   void serverRefusesAnAbsurdDownloadSize() throws Exception {
-    try (Host server = Libp2p.builder().listen("/ip4/127.0.0.1/tcp/0").handler(Perf.ID, new Perf()).build();
+    try (Host server = perfServer();
         Host client = Libp2p.builder().build()) {
       Connection c = client.connect(server.listenAddresses().getFirst());
       try (Stream s = c.newStream(Perf.ID)) {
