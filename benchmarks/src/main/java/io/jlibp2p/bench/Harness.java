@@ -238,19 +238,28 @@ public final class Harness {
    * @param socket one raw JDK TCP connection on loopback
    * @param chacha20Poly1305 the JDK's ChaCha20-Poly1305, one core, 64 KiB frames
    * @param aes256Gcm one core, 64 KiB frames
+   * @param aes128Gcm one core, 64 KiB frames
    * @param noiseChaCha20Poly1305 ChaCha20-Poly1305 as jlibp2p's Noise computes it, one core, 64 KiB
    *     frames
    */
-  public record Ceiling(double socket, double chacha20Poly1305, double aes256Gcm, double noiseChaCha20Poly1305) {
+  public record Ceiling(
+      double socket, double chacha20Poly1305, double aes256Gcm, double aes128Gcm, double noiseChaCha20Poly1305) {
     /** No figure. */
-    static final Ceiling NONE = new Ceiling(0, 0, 0, 0);
+    static final Ceiling NONE = new Ceiling(0, 0, 0, 0, 0);
 
     /**
      * The ceiling of a combination: the socket, or the cipher if it is slower. For Noise, the
-     * faster of the two ChaCha20-Poly1305 figures (the fastest this JVM can do).
+     * faster of the two ChaCha20-Poly1305 figures (the fastest this JVM can do). For TLS and QUIC,
+     * the faster of the two AES-GCM figures: two jlibp2p peers agree on AES-128-GCM, so the ceiling
+     * is no lower than the cipher they use.
      */
     public double of(Combination.Ceiling c) {
-      return Math.min(socket, c == Combination.Ceiling.NOISE ? chacha() : aes256Gcm);
+      return Math.min(socket, c == Combination.Ceiling.NOISE ? chacha() : aesGcm());
+    }
+
+    /** The faster AES-GCM: AES-128 or AES-256. */
+    public double aesGcm() {
+      return Math.max(aes128Gcm, aes256Gcm);
     }
 
     /** The faster ChaCha20-Poly1305: the JDK's or Noise's. */
@@ -261,7 +270,8 @@ public final class Harness {
     /** The better of two measurements, figure by figure. */
     Ceiling max(Ceiling o) {
       return new Ceiling(Math.max(socket, o.socket), Math.max(chacha20Poly1305, o.chacha20Poly1305),
-          Math.max(aes256Gcm, o.aes256Gcm), Math.max(noiseChaCha20Poly1305, o.noiseChaCha20Poly1305));
+          Math.max(aes256Gcm, o.aes256Gcm), Math.max(aes128Gcm, o.aes128Gcm),
+          Math.max(noiseChaCha20Poly1305, o.noiseChaCha20Poly1305));
     }
   }
 
@@ -297,7 +307,7 @@ public final class Harness {
     Files.createDirectories(config.logDir());
     Map<String, String> env = Environment.describe(config.node(), config.js() && jsAvailable().isEmpty());
     long[] cpuBefore = Environment.cpuTimes();
-    progress("ceilings: raw socket, ChaCha20-Poly1305, AES-256-GCM");
+    progress("ceilings: raw socket, ChaCha20-Poly1305, AES-256-GCM, AES-128-GCM");
     Ceiling ceilingStart = ceilings();
     List<Row> rows = new ArrayList<>();
     for (Combination c : config.combinations()) {
@@ -342,6 +352,7 @@ public final class Harness {
           Ceilings.rawSocket(socketWarmup, socketBytes),
           Ceilings.chacha20Poly1305(cipherWarmup, cipherTime),
           Ceilings.aes256Gcm(cipherWarmup, cipherTime),
+          Ceilings.aes128Gcm(cipherWarmup, cipherTime),
           Ceilings.noiseChaCha20Poly1305(cipherWarmup, cipherTime)));
     }
     return best;

@@ -45,8 +45,8 @@ final class Report {
     b.append("# jlibp2p benchmark results\n\n");
     b.append("Written by `benchmarks/run` (the harness `io.jlibp2p.bench.Harness`); every figure below comes from one run\n");
     b.append("on loopback, each side of a measurement in its own process (a JVM or a node). The machine is shared with\n");
-    b.append("other work and was busy during the run: absolute figures are noisy, compare the ratios, which were\n");
-    b.append("measured side by side.\n\n");
+    b.append("other work (the load averages and the CPU taken by other guests below say how busy it was): absolute\n");
+    b.append("figures are noisy, compare the ratios, which were measured side by side.\n\n");
     b.append("## Machine\n\n| | |\n|---|---|\n");
     r.environment().forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
     b.append("| harness run time | ").append(r.elapsed().toSeconds()).append(" s |\n\n");
@@ -74,8 +74,13 @@ final class Report {
         .append(mib(e.noiseChaCha20Poly1305())).append(" | ").append(mib(ceil.noiseChaCha20Poly1305())).append(" |\n");
     b.append("| AES-256-GCM encryption, one core, 64 KiB frames (JDK) | ").append(mib(s.aes256Gcm())).append(" | ")
         .append(mib(e.aes256Gcm())).append(" | ").append(mib(ceil.aes256Gcm())).append(" |\n");
+    b.append("| AES-128-GCM encryption, one core, 64 KiB frames (JDK) | ").append(mib(s.aes128Gcm())).append(" | ")
+        .append(mib(e.aes128Gcm())).append(" | ").append(mib(ceil.aes128Gcm())).append(" |\n");
     b.append("| **Noise ceiling** = min(socket, the faster ChaCha20-Poly1305) | | | **").append(mib(ceil.of(Combination.Ceiling.NOISE))).append("** |\n");
-    b.append("| **TLS ceiling** = min(socket, AES-GCM) (also used for QUIC) | | | **").append(mib(ceil.of(Combination.Ceiling.TLS))).append("** |\n\n");
+    b.append("| **TLS ceiling** = min(socket, the faster AES-GCM) (also used for QUIC) | | | **").append(mib(ceil.of(Combination.Ceiling.TLS))).append("** |\n\n");
+    b.append("Two jlibp2p peers agree on TLS_AES_128_GCM_SHA256 (jlibp2p's TLS prefers it, as go-libp2p does);\n"
+        + "two js-libp2p peers agree on TLS_AES_256_GCM_SHA384 (Node's default order). The TLS ceiling uses the\n"
+        + "faster of the two AES-GCM figures, so that no stack is measured against a cipher slower than its own.\n\n");
 
     b.append("## Throughput (one /perf/1.0.0 stream, one connection)\n\n");
     b.append(String.format(Locale.ROOT, "jlibp2p moves %s per run, js-libp2p %s; each side makes %d upload and %d download runs, alternating, and each direction's\n"

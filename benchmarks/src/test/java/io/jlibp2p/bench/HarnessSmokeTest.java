@@ -29,6 +29,7 @@ class HarnessSmokeTest {
     assertThat(r.ceiling().socket()).isPositive();
     assertThat(r.ceiling().chacha20Poly1305()).isPositive();
     assertThat(r.ceiling().aes256Gcm()).isPositive();
+    assertThat(r.ceiling().aes128Gcm()).isPositive();
     assertThat(r.rows()).hasSameSizeAs(Combination.ALL);
     for (Row row : r.rows()) {
       String name = row.combination().name();
