@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /** The Markdown report of a harness run. */
 final class Report {
@@ -65,17 +66,12 @@ final class Report {
     b.append("Each is the best of three runs, measured before and after the combinations. The throughput ratios below\n"
         + "use the ceilings measured next to each combination instead (see there); these frame the run.\n\n");
     b.append("| what | MiB/s before | MiB/s after | MiB/s used |\n|---|---:|---:|---:|\n");
-    b.append("| raw JDK socket, one TCP connection on loopback, 1 MiB writes | ").append(mib(s.socket())).append(" | ")
-        .append(mib(e.socket())).append(" | ").append(mib(ceil.socket())).append(" |\n");
-    b.append("| ChaCha20-Poly1305 encryption, one core, 64 KiB frames (JDK) | ").append(mib(s.chacha20Poly1305())).append(" | ")
-        .append(mib(e.chacha20Poly1305())).append(" | ").append(mib(ceil.chacha20Poly1305())).append(" |\n");
-    b.append("| ChaCha20-Poly1305 encryption as jlibp2p's Noise computes it, one core, 64 KiB frames (")
-        .append(CipherState.description()).append(") | ").append(mib(s.noiseChaCha20Poly1305())).append(" | ")
-        .append(mib(e.noiseChaCha20Poly1305())).append(" | ").append(mib(ceil.noiseChaCha20Poly1305())).append(" |\n");
-    b.append("| AES-256-GCM encryption, one core, 64 KiB frames (JDK) | ").append(mib(s.aes256Gcm())).append(" | ")
-        .append(mib(e.aes256Gcm())).append(" | ").append(mib(ceil.aes256Gcm())).append(" |\n");
-    b.append("| AES-128-GCM encryption, one core, 64 KiB frames (JDK) | ").append(mib(s.aes128Gcm())).append(" | ")
-        .append(mib(e.aes128Gcm())).append(" | ").append(mib(ceil.aes128Gcm())).append(" |\n");
+    ceilingRow(b, "raw JDK socket, one TCP connection on loopback, 1 MiB writes", Harness.Ceiling::socket, s, e, ceil);
+    ceilingRow(b, "ChaCha20-Poly1305 encryption, one core, 64 KiB frames (JDK)", Harness.Ceiling::chacha20Poly1305, s, e, ceil);
+    ceilingRow(b, "ChaCha20-Poly1305 encryption as jlibp2p's Noise computes it, one core, 64 KiB frames ("
+        + CipherState.description() + ")", Harness.Ceiling::noiseChaCha20Poly1305, s, e, ceil);
+    ceilingRow(b, "AES-256-GCM encryption, one core, 64 KiB frames (JDK)", Harness.Ceiling::aes256Gcm, s, e, ceil);
+    ceilingRow(b, "AES-128-GCM encryption, one core, 64 KiB frames (JDK)", Harness.Ceiling::aes128Gcm, s, e, ceil);
     b.append("| **Noise ceiling** = min(socket, the faster ChaCha20-Poly1305) | | | **").append(mib(ceil.of(Combination.Ceiling.NOISE))).append("** |\n");
     b.append("| **TLS ceiling** = min(socket, the faster AES-GCM) (also used for QUIC) | | | **").append(mib(ceil.of(Combination.Ceiling.TLS))).append("** |\n\n");
     b.append("Two jlibp2p peers agree on TLS_AES_128_GCM_SHA256 (jlibp2p's TLS prefers it, as go-libp2p does);\n"
@@ -185,6 +181,13 @@ final class Report {
       }
     }
     return b.toString();
+  }
+
+  /** One measured row of the ceilings table: the figure before, after, and the one used. */
+  private static void ceilingRow(StringBuilder b, String what, ToDoubleFunction<Harness.Ceiling> figure,
+      Harness.Ceiling before, Harness.Ceiling after, Harness.Ceiling used) {
+    b.append("| ").append(what).append(" | ").append(mib(figure.applyAsDouble(before))).append(" | ")
+        .append(mib(figure.applyAsDouble(after))).append(" | ").append(mib(figure.applyAsDouble(used))).append(" |\n");
   }
 
   private static String line(String name, String impl, Outcome o, Function<Double, String> f) {
