@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jlibp2p.cli.Main;
 import java.io.File;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,6 +58,21 @@ class TransportInteropTest {
     if (redis != null) {
       redis.destroy();
       redis.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Empties the contract's {@code listenerAddr} list, so that an address a failed case left behind
+   * cannot send the next case's dialer to a listener that is gone.
+   */
+  @BeforeEach
+  void clearListenerAddress() throws IOException {
+    try (Socket s = new Socket("127.0.0.1", redisPort)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("*2\r\n$3\r\nDEL\r\n$12\r\nlistenerAddr\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      byte[] reply = s.getInputStream().readNBytes(4); // ":0\r\n" or ":1\r\n"
+      assertThat(new String(reply, StandardCharsets.US_ASCII)).matches(":[01]\r\n");
     }
   }
 

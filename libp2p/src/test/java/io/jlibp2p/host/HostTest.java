@@ -312,6 +312,7 @@ class HostTest {
   }
 
   @Test
+  @Timeout(180) // 1,000 connections: 6-9 s on a quiet machine, far more on a loaded one
   void churnReleasesThreadsAndSockets() throws Exception {
     Host a = host("noise", "yamux");
     Host b = host("noise", "yamux");
