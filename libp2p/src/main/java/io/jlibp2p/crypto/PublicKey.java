@@ -19,6 +19,8 @@ public interface PublicKey {
   int RSA_MIN_BITS = 2048;
   /** Largest RSA modulus accepted, in bits (as go-libp2p). */
   int RSA_MAX_BITS = 8192;
+  /** Longest RSA public exponent accepted, in bits: at most 2^31 - 1, as go-libp2p. */
+  int RSA_MAX_EXPONENT_BITS = 31;
 
   KeyType type();
 
@@ -33,8 +35,9 @@ public interface PublicKey {
 
   /**
    * Parses the protobuf encoding; bad input (oversized, malformed, unknown type, a key of the wrong
-   * length or not on its curve, RSA outside {@value #RSA_MIN_BITS}..{@value #RSA_MAX_BITS} bits)
-   * is an IllegalArgumentException.
+   * length or not on its curve, RSA outside {@value #RSA_MIN_BITS}..{@value #RSA_MAX_BITS} bits
+   * or with a public exponent over {@value #RSA_MAX_EXPONENT_BITS} bits) is an
+   * IllegalArgumentException.
    */
   static PublicKey unmarshal(byte[] bytes) {
     return KeyCodec.unmarshalPublicKey(bytes);

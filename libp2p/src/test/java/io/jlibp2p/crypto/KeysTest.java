@@ -278,6 +278,84 @@ class KeysTest {
         .hasMessageContaining("1024-bit");
   }
 
+  /** The PKCS#1 RSAPrivateKey of a generated RSA key. */
+  private static org.bouncycastle.asn1.pkcs.RSAPrivateKey rsaComponents() {
+    byte[] encoded = key(KeyType.RSA).marshal();
+    return org.bouncycastle.asn1.pkcs.RSAPrivateKey.getInstance(
+        Arrays.copyOfRange(encoded, encoded.length - rsaRawLength(encoded), encoded.length));
+  }
+
+  /** The length of the Data field of a protobuf key whose Data is last (as marshal writes it). */
+  private static int rsaRawLength(byte[] encoded) {
+    int length = 0;
+    int shift = 0;
+    for (int i = 3; ; i++) {
+      length |= (encoded[i] & 0x7F) << shift;
+      shift += 7;
+      if ((encoded[i] & 0x80) == 0) {
+        return length;
+      }
+    }
+  }
+
+  private static byte[] rsaPrivateKey(
+      BigInteger n, BigInteger e, BigInteger d, BigInteger p, BigInteger q, BigInteger dp,
+      BigInteger dq, BigInteger qInv) throws Exception {
+    return keyProto(0, new org.bouncycastle.asn1.pkcs.RSAPrivateKey(n, e, d, p, q, dp, dq, qInv).getEncoded());
+  }
+
+  @Test
+  void inconsistentRsaPrivateKeysAreIllegalArguments() throws Exception {
+    org.bouncycastle.asn1.pkcs.RSAPrivateKey k = rsaComponents();
+    BigInteger n = k.getModulus();
+    BigInteger one = BigInteger.ONE;
+    // p = 1 and q = n multiply to n; p - 1 = 0 used to reach BigInteger.mod (ArithmeticException)
+    byte[] primeOne = rsaPrivateKey(n, k.getPublicExponent(), one, one, n, one, one, one);
+    assertThatThrownBy(() -> PrivateKey.unmarshal(primeOne))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("inconsistent key components");
+    // a CRT component that is not d mod (p - 1): the key used to decode and then fail to sign
+    byte[] badCrt = rsaPrivateKey(n, k.getPublicExponent(), k.getPrivateExponent(), k.getPrime1(),
+        k.getPrime2(), k.getExponent1().add(one), k.getExponent2(), k.getCoefficient());
+    assertThatThrownBy(() -> PrivateKey.unmarshal(badCrt))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("CRT components");
+  }
+
+  @Test
+  void rsaPublicExponentsOverTheLimitAreRefused() throws Exception {
+    org.bouncycastle.asn1.pkcs.RSAPrivateKey k = rsaComponents();
+    BigInteger n = k.getModulus();
+    java.util.function.Function<BigInteger, byte[]> publicKey = e -> {
+      try {
+        return keyProto(0, new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+            new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption,
+                org.bouncycastle.asn1.DERNull.INSTANCE),
+            new org.bouncycastle.asn1.pkcs.RSAPublicKey(n, e)).getEncoded());
+      } catch (java.io.IOException ex) {
+        throw new IllegalStateException(ex);
+      }
+    };
+    BigInteger largest = BigInteger.ONE.shiftLeft(PublicKey.RSA_MAX_EXPONENT_BITS).subtract(BigInteger.ONE);
+    assertThat(PublicKey.unmarshal(publicKey.apply(largest)).type()).isEqualTo(KeyType.RSA);
+    // each exponent bit is a squaring in every verification: 2047 bits took some 20 ms, not 1 ms
+    for (BigInteger e : new BigInteger[] {largest.add(BigInteger.TWO), n.shiftRight(1).setBit(0)}) {
+      assertThatThrownBy(() -> PublicKey.unmarshal(publicKey.apply(e)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("-bit public exponent");
+    }
+    // a private key with an equivalent, larger exponent: e + lcm(p - 1, q - 1)
+    BigInteger p1 = k.getPrime1().subtract(BigInteger.ONE);
+    BigInteger q1 = k.getPrime2().subtract(BigInteger.ONE);
+    BigInteger lcm = p1.multiply(q1).divide(p1.gcd(q1));
+    byte[] bigExponent = rsaPrivateKey(n, k.getPublicExponent().add(lcm), k.getPrivateExponent(),
+        k.getPrime1(), k.getPrime2(), k.getExponent1(), k.getExponent2(), k.getCoefficient());
+    assertThatThrownBy(() -> PrivateKey.unmarshal(bigExponent))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-bit public exponent");
+  }
+
   @Test
   void secp256k1AcceptsUncompressedPublicKeysAndEncodesThemCompressed() {
     PrivateKey key = key(KeyType.SECP256K1);

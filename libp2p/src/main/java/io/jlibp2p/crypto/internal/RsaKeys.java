@@ -23,7 +23,8 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 /**
  * RSA keys on the JDK provider: public key as X.509 SubjectPublicKeyInfo DER, private key as PKCS#1
  * RSAPrivateKey DER, signatures RSASSA-PKCS1-v1_5 with SHA-256. Moduli outside {@link
- * PublicKey#RSA_MIN_BITS}..{@link PublicKey#RSA_MAX_BITS} bits are rejected.
+ * PublicKey#RSA_MIN_BITS}..{@link PublicKey#RSA_MAX_BITS} bits and public exponents over {@link
+ * PublicKey#RSA_MAX_EXPONENT_BITS} bits are rejected.
  */
 final class RsaKeys {
   private static final String SIGNATURE_ALGORITHM = "SHA256withRSA";
@@ -51,9 +52,7 @@ final class RsaKeys {
       throw new IllegalArgumentException("RSA public key: malformed RSAPublicKey DER", ex);
     }
     checkModulus(n, "RSA public key");
-    if (e.signum() <= 0 || !e.testBit(0) || e.equals(BigInteger.ONE) || e.compareTo(n) >= 0) {
-      throw new IllegalArgumentException("RSA public key: bad public exponent");
-    }
+    checkPublicExponent(e, n, "RSA public key");
     try {
       RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
       return new PublicKeyImpl(key);
@@ -70,11 +69,22 @@ final class RsaKeys {
     BigInteger q = k.getPrime2();
     BigInteger e = k.getPublicExponent();
     BigInteger d = k.getPrivateExponent();
-    if (p.signum() <= 0 || q.signum() <= 0 || e.signum() <= 0 || d.signum() <= 0
+    checkPublicExponent(e, n, "RSA private key");
+    // p, q > 1 keeps p - 1 and q - 1 positive moduli
+    if (p.compareTo(BigInteger.ONE) <= 0 || q.compareTo(BigInteger.ONE) <= 0 || d.signum() <= 0
         || !p.multiply(q).equals(n)
         || !e.multiply(d).mod(p.subtract(BigInteger.ONE)).equals(BigInteger.ONE)
         || !e.multiply(d).mod(q.subtract(BigInteger.ONE)).equals(BigInteger.ONE)) {
       throw new IllegalArgumentException("RSA private key: inconsistent key components");
+    }
+    // signing uses the CRT components: they must be those of p, q and d
+    BigInteger qInv = k.getCoefficient();
+    if (!k.getExponent1().equals(d.mod(p.subtract(BigInteger.ONE)))
+        || !k.getExponent2().equals(d.mod(q.subtract(BigInteger.ONE)))
+        || qInv.signum() <= 0 || qInv.compareTo(p) >= 0
+        || !qInv.multiply(q).mod(p).equals(BigInteger.ONE)) {
+      throw new IllegalArgumentException(
+          "RSA private key: CRT components do not match the primes and the private exponent");
     }
     try {
       KeyFactory factory = KeyFactory.getInstance("RSA");
@@ -103,6 +113,21 @@ final class RsaKeys {
   private static PublicKeyImpl publicKey(BigInteger n, BigInteger e) throws GeneralSecurityException {
     return new PublicKeyImpl(
         (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e)));
+  }
+
+  /**
+   * An odd exponent in [3, n) of at most {@link PublicKey#RSA_MAX_EXPONENT_BITS} bits: each bit
+   * costs a modular squaring in every verification.
+   */
+  private static void checkPublicExponent(BigInteger e, BigInteger n, String what) {
+    if (e.signum() <= 0 || !e.testBit(0) || e.equals(BigInteger.ONE) || e.compareTo(n) >= 0) {
+      throw new IllegalArgumentException(what + ": bad public exponent");
+    }
+    if (e.bitLength() > PublicKey.RSA_MAX_EXPONENT_BITS) {
+      throw new IllegalArgumentException(
+          what + ": " + e.bitLength() + "-bit public exponent (expected: at most "
+              + PublicKey.RSA_MAX_EXPONENT_BITS + " bits)");
+    }
   }
 
   private static void checkModulus(BigInteger n, String what) {

@@ -34,10 +34,23 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import java.math.BigInteger;
+import java.util.Date;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -232,6 +245,44 @@ class TlsCertificatesTest {
     assertThatThrownBy(() -> TlsCertificates.verify(der, NOW))
         .isInstanceOf(TlsCertificateException.class)
         .hasMessageContaining("self-signature");
+  }
+
+  /** A certificate with an RSA key of modulus {@code n} and exponent {@code e}, and a dummy signature. */
+  static byte[] rsaCertificate(BigInteger n, BigInteger e) throws Exception {
+    AlgorithmIdentifier sha256WithRsa =
+        new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE);
+    V3TBSCertificateGenerator tbs = new V3TBSCertificateGenerator();
+    tbs.setSerialNumber(new ASN1Integer(1));
+    tbs.setSignature(sha256WithRsa);
+    tbs.setIssuer(new X500Name("CN=rsa"));
+    tbs.setSubject(new X500Name("CN=rsa"));
+    tbs.setStartDate(new Time(Date.from(NOW.minusSeconds(60))));
+    tbs.setEndDate(new Time(Date.from(NOW.plusSeconds(60))));
+    tbs.setSubjectPublicKeyInfo(
+        new SubjectPublicKeyInfo(
+            new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+            new org.bouncycastle.asn1.pkcs.RSAPublicKey(n, e)));
+    byte[] signature = new byte[(n.bitLength() + 7) / 8];
+    signature[signature.length - 1] = 1;
+    return new DERSequence(
+            new ASN1Encodable[] {
+              tbs.generateTBSCertificate(), sha256WithRsa, new DERBitString(signature)
+            })
+        .getEncoded();
+  }
+
+  @Test
+  void rsaCertificateKeyWithAHugeExponentIsRefusedBeforeItsSelfSignature() throws Exception {
+    BigInteger n = BigInteger.ONE.shiftLeft(3071).setBit(0);
+    // an ordinary exponent reaches the self-signature check
+    assertThatThrownBy(() -> TlsCertificates.verify(rsaCertificate(n, BigInteger.valueOf(65537)), NOW))
+        .isInstanceOf(TlsCertificateException.class)
+        .hasMessageContaining("self-signature");
+    // a 3000-bit one would make that check cost some 50 ms
+    BigInteger huge = BigInteger.ONE.shiftLeft(2999).setBit(0);
+    assertThatThrownBy(() -> TlsCertificates.verify(rsaCertificate(n, huge), NOW))
+        .isInstanceOf(TlsCertificateException.class)
+        .hasMessageContaining("3000-bit public exponent");
   }
 
   @Test

@@ -29,6 +29,8 @@ import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -204,8 +206,9 @@ public final class TlsCertificates {
   /**
    * Verifies a peer's certificate chain (specs tls/tls.md, Peer Authentication): exactly one
    * certificate, valid at {@code now}, correctly self-signed with a hash of at least 256 bits, EC
-   * keys in the named-curve form, no unique ids, no critical extension we do not understand, and a
-   * libp2p Public Key Extension whose host key signed the certificate's key.
+   * keys in the named-curve form, RSA keys with a public exponent of at most {@value
+   * PublicKey#RSA_MAX_EXPONENT_BITS} bits, no unique ids, no critical extension we do not
+   * understand, and a libp2p Public Key Extension whose host key signed the certificate's key.
    *
    * @throws TlsCertificateException naming the first check that failed
    */
@@ -306,6 +309,7 @@ public final class TlsCertificates {
     }
     SubjectPublicKeyInfo spki = cert.getSubjectPublicKeyInfo();
     checkNamedCurve(spki.getAlgorithm());
+    checkRsaExponent(spki);
     checkSelfSignature(cert);
     Extensions extensions = cert.getExtensions();
     Extension libp2p = extensions == null ? null : extensions.getExtension(LIBP2P_EXTENSION);
@@ -355,6 +359,30 @@ public final class TlsCertificates {
         && !(algorithm.getParameters() instanceof ASN1ObjectIdentifier)) {
       throw new TlsCertificateException(
           "certificate's EC key does not use the named-curve encoding");
+    }
+  }
+
+  /**
+   * An RSA certificate key's public exponent has at most {@link PublicKey#RSA_MAX_EXPONENT_BITS}
+   * bits, as a host key's: each bit costs a modular squaring in the self-signature check.
+   */
+  private static void checkRsaExponent(SubjectPublicKeyInfo spki) throws TlsCertificateException {
+    ASN1ObjectIdentifier algorithm = spki.getAlgorithm().getAlgorithm();
+    if (!PKCSObjectIdentifiers.rsaEncryption.equals(algorithm)
+        && !PKCSObjectIdentifiers.id_RSASSA_PSS.equals(algorithm)) {
+      return;
+    }
+    BigInteger e;
+    try {
+      e = RSAPublicKey.getInstance(spki.parsePublicKey()).getPublicExponent();
+    } catch (IOException | IllegalArgumentException | ClassCastException ex) {
+      throw new TlsCertificateException(
+          "certificate has a malformed RSA key: " + ex.getMessage(), ex);
+    }
+    if (e.bitLength() > PublicKey.RSA_MAX_EXPONENT_BITS) {
+      throw new TlsCertificateException(
+          "certificate's RSA key has a " + e.bitLength() + "-bit public exponent (limit: "
+              + PublicKey.RSA_MAX_EXPONENT_BITS + " bits)");
     }
   }
 
