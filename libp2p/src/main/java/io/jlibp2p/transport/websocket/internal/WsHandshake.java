@@ -101,7 +101,11 @@ public final class WsHandshake {
     return r.getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** Splits an HTTP head into its start line and headers. */
+  /**
+   * Splits an HTTP head into its start line and headers. A header line whose name is not a token
+   * (RFC 9110 section 5.6.2: no control characters, whitespace or separators, also none before the
+   * colon), or more than {@value #MAX_HEADER_LINES} header lines, is refused with status 400.
+   */
   public static Head parse(String head) throws ProtocolViolationException {
     String[] lines = head.split("\r\n", -1);
     // a head ends with "\r\n\r\n": the split gives two empty strings at the end
@@ -116,14 +120,28 @@ public final class WsHandshake {
     for (int i = 1; i < n; i++) {
       String line = lines[i];
       int colon = line.indexOf(':');
-      if (colon <= 0 || line.isEmpty() || Character.isWhitespace(line.charAt(0))) {
+      if (colon <= 0 || !isToken(line, colon)) {
+        // RFC 9112 section 5: the name is a token, with no whitespace before the colon
         throw new Refused(400, "malformed header line: " + abbreviate(line));
       }
-      String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
       String value = line.substring(colon + 1).trim();
       headers.merge(name, value, (a, b) -> a + ", " + b);
     }
     return new Head(lines[0], headers);
+  }
+
+  /** Whether {@code s[0, end)} is an HTTP token (RFC 9110 section 5.6.2), as header names are. */
+  private static boolean isToken(String s, int end) {
+    for (int i = 0; i < end; i++) {
+      char c = s.charAt(i);
+      boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!tchar) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Checks a client's request; returns its {@code Sec-WebSocket-Key}. */

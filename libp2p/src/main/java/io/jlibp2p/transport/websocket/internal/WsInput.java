@@ -384,7 +384,8 @@ public final class WsInput extends InputStream {
     int max = Math.min(maxBytes, buf.length);
     int scanned = pos;
     while (true) {
-      for (int i = Math.max(scanned, pos + 3); i < lim; i++) {
+      int end = Math.min(lim, pos + max); // the blank line must end within the first max bytes
+      for (int i = Math.max(scanned, pos + 3); i < end; i++) {
         if (buf[i] == '\n' && buf[i - 1] == '\r' && buf[i - 2] == '\n' && buf[i - 3] == '\r') {
           String head = new String(buf, pos, i + 1 - pos, StandardCharsets.ISO_8859_1);
           pos = i + 1;
