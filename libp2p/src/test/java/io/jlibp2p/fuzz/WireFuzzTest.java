@@ -1,0 +1,869 @@
+package io.jlibp2p.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.code_intelligence.jazzer.mutation.annotation.NotNull;
+import com.google.protobuf.ByteString;
+import io.jlibp2p.core.ProtocolId;
+import io.jlibp2p.core.ProtocolViolationException;
+import io.jlibp2p.core.SecurityHandshakeException;
+import io.jlibp2p.crypto.KeyType;
+import io.jlibp2p.crypto.PeerId;
+import io.jlibp2p.crypto.PrivateKey;
+import io.jlibp2p.crypto.PublicKey;
+import io.jlibp2p.internal.BufferPool;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.Varint;
+import io.jlibp2p.muxer.internal.FrameInput;
+import io.jlibp2p.muxer.mplex.MplexConfig;
+import io.jlibp2p.muxer.mplex.internal.MplexFrame;
+import io.jlibp2p.muxer.yamux.internal.YamuxFrame;
+import io.jlibp2p.negotiation.MultistreamSelect;
+import io.jlibp2p.negotiation.internal.MessageCodec;
+import io.jlibp2p.protocol.identify.IdentifyMessage;
+import io.jlibp2p.record.Envelope;
+import io.jlibp2p.record.PeerRecord;
+import io.jlibp2p.security.noise.NoiseTransport;
+import io.jlibp2p.security.noise.internal.CipherState;
+import io.jlibp2p.security.noise.internal.NoiseFrames;
+import io.jlibp2p.security.noise.internal.NoiseHandshake;
+import io.jlibp2p.security.noise.internal.NoiseInputStream;
+import io.jlibp2p.security.noise.internal.NoiseOutputStream;
+import io.jlibp2p.security.noise.internal.X25519Keys;
+import io.jlibp2p.security.noise.internal.XXHandshakeState;
+import io.jlibp2p.security.noise.internal.pb.NoiseProtos.NoiseExtensions;
+import io.jlibp2p.security.noise.internal.pb.NoiseProtos.NoiseHandshakePayload;
+import io.jlibp2p.spi.RawConnection;
+import io.jlibp2p.spi.SecureConnection;
+import io.jlibp2p.transport.websocket.internal.WsFrames;
+import io.jlibp2p.transport.websocket.internal.WsHandshake;
+import io.jlibp2p.transport.websocket.internal.WsInput;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * Coverage-guided fuzzing of the wire-format decoders that read what a remote peer sends: the
+ * yamux and mplex frame headers, multistream-select messages, varints, the Noise handshake frames,
+ * handshake payload and transport frames, identify messages, peer records and their signed
+ * envelopes, and the WebSocket HTTP head and frames.
+ *
+ * <p>Every input must end in one of two ways: the decoder succeeds, or it throws the exception it
+ * documents for bad input ({@link ProtocolViolationException} or {@link EOFException} for stream
+ * readers, {@link SecurityHandshakeException} for the Noise handshake, {@link
+ * IllegalArgumentException} for byte-array parsers). Any other exception, an {@link
+ * OutOfMemoryError} or a hang is a bug. Where it is cheap, what decodes is also checked: it
+ * re-encodes to the bytes it came from, decodes again to an equal value, or matches a simple
+ * reference decoder. Stream readers read from byte arrays, so no input can block them.
+ */
+class WireFuzzTest {
+  private static final ProtocolId YAMUX = ProtocolId.of("/yamux/1.0.0");
+  private static final ProtocolId MPLEX = ProtocolId.of("/mplex/6.7.0");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A pool of the smallest buffers a pooled {@link FrameInput} takes. */
+  private static final BufferPool MUX_BUFFERS = new BufferPool(64, 4);
+  /** A pool of the smallest buffers a pooled {@link WsInput} takes. */
+  private static final BufferPool WS_BUFFERS = new BufferPool(WsInput.MIN_BUFFER_SIZE, 4);
+
+  // ---- muxers ----
+
+  /**
+   * Every 12-byte window decodes exactly when its version is 0 and its type at most 3, and then
+   * re-encodes to the same bytes.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void yamuxHeader(@NotNull byte[] data) {
+    for (int off = 0; off + YamuxFrame.HEADER_LENGTH <= data.length; off++) {
+      boolean valid =
+          data[off] == YamuxFrame.VERSION && (data[off + 1] & 0xff) <= YamuxFrame.GO_AWAY;
+      YamuxFrame f;
+      try {
+        f = YamuxFrame.decode(data, off);
+      } catch (ProtocolViolationException e) {
+        assertThat(valid).as("rejected a valid header: %s", e.getMessage()).isFalse();
+        continue;
+      }
+      assertThat(valid).as("accepted an invalid header").isTrue();
+      byte[] again = new byte[YamuxFrame.HEADER_LENGTH];
+      f.encode(again, 0);
+      assertThat(again).isEqualTo(Arrays.copyOfRange(data, off, off + YamuxFrame.HEADER_LENGTH));
+    }
+  }
+
+  /**
+   * Reads mplex headers (skipping their payloads) through a {@link FrameInput}, fixed or pooled,
+   * fed in chunks; each header re-encodes to the bytes it was read from.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void mplexHeaders(FuzzedDataProvider data) throws IOException {
+    int maxMessageSize = data.consumeInt(1024, MplexConfig.DEFAULT_MAX_MESSAGE_SIZE);
+    int chunk = data.consumeInt(1, 80);
+    boolean pooled = data.consumeBoolean();
+    byte[] wire = data.consumeRemainingAsBytes();
+    InputStream source = chunked(wire, chunk);
+    FrameInput in =
+        pooled ? new FrameInput(source, MUX_BUFFERS, null) : new FrameInput(source, 64);
+    int at = 0;
+    try {
+      MplexFrame f;
+      while ((f = MplexFrame.read(in, maxMessageSize)) != null) {
+        byte[] header = f.encode();
+        assertThat(Arrays.copyOfRange(wire, at, at + header.length)).isEqualTo(header);
+        assertThat(f.length()).isLessThanOrEqualTo(maxMessageSize);
+        at += header.length;
+        in.skip(f.length());
+        at += f.length();
+      }
+      assertThat(at).isEqualTo(wire.length);
+    } catch (ProtocolViolationException | EOFException e) {
+      // documented for bad or truncated input
+    }
+  }
+
+  // ---- multistream-select and varints ----
+
+  /** Reads messages until the input ends; each re-encodes to exactly the bytes it consumed. */
+  @FuzzTest(maxDuration = "2m")
+  void multistreamMessages(@NotNull byte[] wire) throws IOException {
+    ByteArrayInputStream in = new ByteArrayInputStream(wire);
+    try {
+      while (true) {
+        int at = wire.length - in.available();
+        String text = MessageCodec.read(in, MultistreamSelect.MAX_MESSAGE_LENGTH);
+        int end = wire.length - in.available();
+        assertThat(MessageCodec.encode(text)).isEqualTo(Arrays.copyOfRange(wire, at, end));
+      }
+    } catch (ProtocolViolationException | EOFException e) {
+      // documented for bad or truncated input; every input ends in one of them
+    }
+  }
+
+  /**
+   * The four varint readers agree on {@code buf[off, limit)}: {@code decode} and {@code readOrEof}
+   * accept the same values and lengths, and what they accept is the minimal encoding of its value;
+   * {@code read} and {@code readLength} follow from them.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void varint(FuzzedDataProvider data) throws IOException {
+    int maxLength = data.consumeInt(0, Integer.MAX_VALUE);
+    int offset = data.consumeInt(0, 12);
+    int cut = data.consumeInt(0, 12);
+    byte[] buf = data.consumeRemainingAsBytes();
+    int off = Math.min(offset, buf.length);
+    int limit = Math.max(off, buf.length - cut);
+    boolean empty = off == limit;
+
+    Varint.Decoded d;
+    try {
+      d = Varint.decode(buf, off, limit);
+    } catch (IllegalArgumentException e) {
+      d = null;
+    }
+    ByteArrayInputStream in = new ByteArrayInputStream(buf, off, limit - off);
+    Long streamed;
+    try {
+      streamed = Varint.readOrEof(in);
+    } catch (ProtocolViolationException | EOFException e) {
+      streamed = null;
+    }
+    if (d == null) {
+      assertThat(streamed).isEqualTo(empty ? Long.valueOf(-1) : null);
+      assertThatThrownBy(() -> Varint.read(new ByteArrayInputStream(buf, off, limit - off)))
+          .isInstanceOfAny(ProtocolViolationException.class, EOFException.class);
+      if (empty) {
+        assertThat(Varint.readLength(new ByteArrayInputStream(buf, off, limit - off), maxLength))
+            .isEqualTo(-1);
+      } else {
+        assertThatThrownBy(
+                () -> Varint.readLength(new ByteArrayInputStream(buf, off, limit - off), maxLength))
+            .isInstanceOfAny(ProtocolViolationException.class, EOFException.class);
+      }
+      return;
+    }
+    assertThat(d.value()).isNotNegative();
+    assertThat(streamed).isEqualTo(d.value());
+    assertThat(limit - off - in.available()).isEqualTo(d.length());
+    assertThat(Varint.encode(d.value())).isEqualTo(Arrays.copyOfRange(buf, off, off + d.length()));
+    assertThat(Varint.read(new ByteArrayInputStream(buf, off, limit - off))).isEqualTo(d.value());
+    ByteArrayInputStream again = new ByteArrayInputStream(buf, off, limit - off);
+    if (d.value() <= maxLength) {
+      assertThat(Varint.readLength(again, maxLength)).isEqualTo((int) d.value());
+    } else {
+      assertThatThrownBy(() -> Varint.readLength(again, maxLength))
+          .isInstanceOf(ProtocolViolationException.class);
+    }
+  }
+
+  // ---- Noise ----
+
+  /** Reads handshake frames until the input ends; each is exactly its length prefix's bytes. */
+  @FuzzTest(maxDuration = "2m")
+  void noiseHandshakeFrame(@NotNull byte[] wire) throws IOException {
+    ByteArrayInputStream in = new ByteArrayInputStream(wire);
+    try {
+      for (int n = 1; ; n++) {
+        int at = wire.length - in.available();
+        byte[] message = NoiseFrames.readHandshakeFrame(in, n);
+        int length = (wire[at] & 0xff) << 8 | wire[at + 1] & 0xff;
+        assertThat(message)
+            .isEqualTo(Arrays.copyOfRange(wire, at + NoiseFrames.LENGTH_PREFIX, at + 2 + length));
+        assertThat(wire.length - in.available()).isEqualTo(at + NoiseFrames.LENGTH_PREFIX + length);
+      }
+    } catch (SecurityHandshakeException e) {
+      // documented: the input ended before or inside a frame
+    }
+  }
+
+  private static final PrivateKey NOISE_RESPONDER_KEY = PrivateKey.generate(KeyType.ED25519);
+  private static final NoiseTransport NOISE_RESPONDER = new NoiseTransport(NOISE_RESPONDER_KEY);
+  private static final PrivateKey NOISE_INITIATOR_KEY = PrivateKey.generate(KeyType.ED25519);
+  private static final byte[] NOISE_INITIATOR_STATIC = X25519Keys.generatePrivate(RANDOM);
+
+  /**
+   * A responder's handshake whose third message carries a payload made from the input: optionally
+   * a valid identity key, a valid signature and a muxer list first, then the input's bytes (which,
+   * protobuf merging repeated fields, may override or add to them). The handshake either succeeds,
+   * and then the remote is the peer of the payload's key and the chosen muxer one both offered, or
+   * fails with a {@link SecurityHandshakeException}.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void noiseHandshakePayload(FuzzedDataProvider data) throws IOException {
+    XXHandshakeState initiator =
+        new XXHandshakeState(true, new byte[0], NOISE_INITIATOR_STATIC, null, RANDOM);
+    NoiseHandshakePayload.Builder prefix = NoiseHandshakePayload.newBuilder();
+    if (data.consumeBoolean()) {
+      prefix.setIdentityKey(ByteString.copyFrom(NOISE_INITIATOR_KEY.publicKey().marshal()));
+    }
+    if (data.consumeBoolean()) {
+      byte[] signed = concat(
+          NoiseHandshake.STATIC_KEY_SIGNATURE_PREFIX.getBytes(StandardCharsets.US_ASCII),
+          initiator.localStaticPublic());
+      prefix.setIdentitySig(ByteString.copyFrom(NOISE_INITIATOR_KEY.sign(signed)));
+    }
+    int muxers = data.consumeInt(0, 3);
+    if (muxers > 0) {
+      NoiseExtensions.Builder extensions = NoiseExtensions.newBuilder();
+      for (int i = 0; i < muxers; i++) {
+        extensions.addStreamMuxers(data.consumeBoolean() ? YAMUX.value() : data.consumeString(40));
+      }
+      prefix.setExtensions(extensions);
+    }
+    byte[] payload = concat(prefix.build().toByteArray(), data.consumeRemainingAsBytes());
+
+    ScriptedInitiator connection = new ScriptedInitiator(initiator, payload);
+    SecureConnection secured;
+    try {
+      secured = NOISE_RESPONDER.secureInbound(connection, List.of(MPLEX, YAMUX));
+    } catch (SecurityHandshakeException e) {
+      assertThat(connection.closed).as("connection closed after a failed handshake").isTrue();
+      return;
+    }
+    NoiseHandshakePayload sent = NoiseHandshakePayload.parseFrom(payload);
+    PublicKey key = PublicKey.unmarshal(sent.getIdentityKey().toByteArray());
+    assertThat(secured.remotePublicKey()).isEqualTo(key);
+    assertThat(secured.remotePeer()).isEqualTo(PeerId.fromPublicKey(key));
+    secured.earlyMuxer().ifPresent(m -> {
+      assertThat(m).isIn(MPLEX, YAMUX);
+      assertThat(sent.getExtensions().getStreamMuxersList()).contains(m.value());
+    });
+    secured.close();
+  }
+
+  /**
+   * A raw connection whose remote is a Noise initiator: it sends message 1, reads the responder's
+   * message 2 from what the responder wrote and answers with message 3 carrying {@code payload},
+   * then ends. Single-threaded: each message is made when the responder reads for it.
+   */
+  private static final class ScriptedInitiator implements RawConnection {
+    private final XXHandshakeState state;
+    private final byte[] payload;
+    private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+    private boolean closed;
+    private int step;
+    private byte[] pending = new byte[0];
+    private int pendingAt;
+
+    ScriptedInitiator(XXHandshakeState state, byte[] payload) {
+      this.state = state;
+      this.payload = payload;
+    }
+
+    private final InputStream in = new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+          return 0;
+        }
+        if (pendingAt == pending.length && !next()) {
+          return -1;
+        }
+        int n = Math.min(len, pending.length - pendingAt);
+        System.arraycopy(pending, pendingAt, b, off, n);
+        pendingAt += n;
+        return n;
+      }
+    };
+
+    /** Makes the next message; false once both are sent. */
+    private boolean next() throws IOException {
+      byte[] message;
+      switch (step++) {
+        case 0 -> message = state.writeMessage(new byte[0]);
+        case 1 -> {
+          byte[] sent = written.toByteArray();
+          int length = (sent[0] & 0xff) << 8 | sent[1] & 0xff;
+          assertThat(sent.length).isEqualTo(NoiseFrames.LENGTH_PREFIX + length);
+          try {
+            state.readMessage(sent, NoiseFrames.LENGTH_PREFIX, length);
+          } catch (AEADBadTagException e) {
+            throw new AssertionError("the responder's message 2 failed authentication", e);
+          }
+          message = state.writeMessage(payload);
+        }
+        default -> {
+          return false;
+        }
+      }
+      ByteArrayOutputStream frame = new ByteArrayOutputStream();
+      NoiseFrames.writeHandshakeFrame(frame, message);
+      pending = frame.toByteArray();
+      pendingAt = 0;
+      return true;
+    }
+
+    @Override
+    public InputStream in() {
+      return in;
+    }
+
+    @Override
+    public OutputStream out() {
+      return written;
+    }
+
+    @Override
+    public Multiaddr localAddress() {
+      return Multiaddr.parse("/ip4/127.0.0.1/tcp/4001");
+    }
+
+    @Override
+    public Multiaddr remoteAddress() {
+      return Multiaddr.parse("/ip4/127.0.0.1/tcp/4002");
+    }
+
+    @Override
+    public boolean isInitiator() {
+      return false;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  private static final byte[] NOISE_TRANSPORT_KEY = HexFormat.of().parseHex(
+      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+
+  /**
+   * Transport frames sealed by a {@link NoiseOutputStream} (the JDK's ChaCha20-Poly1305), with raw
+   * bytes spliced in where the input says, read back by a {@link NoiseInputStream} in either form
+   * with read sizes from the input. Until the first spliced byte the plaintext must come back
+   * exactly; without splices the stream ends cleanly. A failure is a {@link
+   * ProtocolViolationException}. A positive {@code available()} must be readable at once.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void noiseTransportFrames(FuzzedDataProvider data) throws IOException {
+    String form = data.consumeBoolean() ? "split" : "jdk";
+    int[] sizes = data.consumeInts(4);
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    NoiseOutputStream out =
+        new NoiseOutputStream(wire, CipherState.withKey(NOISE_TRANSPORT_KEY, "jdk"));
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    boolean spliced = false;
+    for (int ops = 0; ops < 16 && data.remainingBytes() > 0; ops++) {
+      if (data.consumeBoolean()) {
+        byte[] raw = data.consumeBytes(data.consumeInt(0, 40));
+        wire.writeBytes(raw);
+        spliced |= raw.length > 0;
+      } else {
+        byte[] chunk = data.consumeBytes(data.consumeInt(0, 4096));
+        out.write(chunk);
+        out.flush();
+        if (!spliced) {
+          expected.writeBytes(chunk);
+        }
+      }
+    }
+    byte[] frames = wire.toByteArray();
+    byte[] want = expected.toByteArray();
+
+    int[] failures = new int[1];
+    NoiseInputStream in = new NoiseInputStream(
+        new ByteArrayInputStream(frames), CipherState.withKey(NOISE_TRANSPORT_KEY, form),
+        () -> failures[0]++);
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    byte[] buf = new byte[70_000];
+    ProtocolViolationException failure = null;
+    try {
+      for (int i = 0; ; i++) {
+        int size = sizes.length == 0 ? 1000 : Math.floorMod(sizes[i % sizes.length], 66_000);
+        int n;
+        if (size == 0) {
+          int b = in.read();
+          if (b >= 0) {
+            got.write(b);
+          }
+          n = b < 0 ? -1 : 1;
+        } else if (size == 1) {
+          int available = in.available();
+          n = in.read(buf, 0, Math.max(available, 1));
+          if (available > 0) {
+            assertThat(n).as("read after available() = %d", available).isEqualTo(available);
+          }
+        } else {
+          n = in.read(buf, 0, size);
+          assertThat(n).isNotZero();
+        }
+        if (n < 0) {
+          break;
+        }
+        if (size != 0) {
+          got.write(buf, 0, n);
+        }
+      }
+    } catch (ProtocolViolationException e) {
+      failure = e;
+    }
+    byte[] read = got.toByteArray();
+    if (!spliced) {
+      assertThat(failure).as("failure of an intact stream").isNull();
+      assertThat(read).isEqualTo(want);
+      assertThat(in.read()).isEqualTo(-1);
+    } else {
+      assertThat(Arrays.copyOf(read, Math.min(read.length, want.length)))
+          .isEqualTo(Arrays.copyOf(want, Math.min(read.length, want.length)));
+      assertThat(read.length).isGreaterThanOrEqualTo(failure != null ? want.length : 0);
+    }
+    if (failure != null) {
+      ProtocolViolationException first = failure;
+      assertThat(failures[0]).isEqualTo(1);
+      assertThatThrownBy(() -> in.read()).isSameAs(first);
+    } else {
+      assertThat(failures[0]).isZero();
+    }
+  }
+
+  // ---- identify and records ----
+
+  /**
+   * Reads one identify message. What decodes, written and read again, gives the same fields
+   * (entries that were skipped as malformed are then absent).
+   */
+  @FuzzTest(maxDuration = "2m")
+  void identifyMessage(@NotNull byte[] wire) throws IOException {
+    IdentifyMessage m;
+    try {
+      m = IdentifyMessage.readFrom(new ByteArrayInputStream(wire));
+    } catch (ProtocolViolationException | EOFException e) {
+      return;
+    }
+    assertThat(m.listenAddresses()).hasSizeLessThanOrEqualTo(IdentifyMessage.MAX_ENTRIES);
+    assertThat(m.protocols()).hasSizeLessThanOrEqualTo(IdentifyMessage.MAX_ENTRIES);
+    if (wire.length > IdentifyMessage.MAX_MESSAGE_SIZE / 4) {
+      return; // strings with malformed UTF-8 may grow threefold when written again
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    m.writeTo(out);
+    IdentifyMessage again = IdentifyMessage.readFrom(new ByteArrayInputStream(out.toByteArray()));
+    assertThat(again.listenAddresses()).isEqualTo(m.listenAddresses());
+    assertThat(again.protocols()).isEqualTo(m.protocols());
+    assertThat(again.observedAddress()).isEqualTo(m.observedAddress());
+    assertThat(again.protocolVersion()).isEqualTo(m.protocolVersion());
+    assertThat(again.agentVersion()).isEqualTo(m.agentVersion());
+    assertThat(hex(again.publicKey())).isEqualTo(hex(m.publicKey()));
+    assertThat(hex(again.signedPeerRecord())).isEqualTo(hex(m.signedPeerRecord()));
+    assertThat(again.hasListenAddresses()).isEqualTo(!m.listenAddresses().isEmpty());
+    assertThat(again.hasProtocols()).isEqualTo(!m.protocols().isEmpty());
+  }
+
+  /** Decodes a peer record (unsigned); what decodes encodes to a record that decodes equal. */
+  @FuzzTest(maxDuration = "2m")
+  void peerRecord(@NotNull byte[] bytes) {
+    PeerRecord r;
+    try {
+      r = PeerRecord.decode(bytes);
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    assertThat(r.addresses()).hasSizeLessThanOrEqualTo(PeerRecord.MAX_ADDRESSES);
+    assertThat(PeerRecord.decode(r.encode())).isEqualTo(r);
+  }
+
+  private static final PrivateKey[] SIGNERS = {
+      PrivateKey.generate(KeyType.ED25519),
+      PrivateKey.generate(KeyType.SECP256K1),
+      PrivateKey.generate(KeyType.ECDSA),
+      PrivateKey.generate(KeyType.RSA),
+  };
+
+  /**
+   * Opens a signed peer record envelope: the input's bytes, or an envelope the test seals (with a
+   * record prefix and payload from the input) followed by the input's bytes, which protobuf merges
+   * into it. Bad input is an {@link IllegalArgumentException}; a sealed envelope with nothing after
+   * it opens; what opens keeps its exact bytes and agrees with {@link PeerRecord#open}.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void signedPeerRecord(FuzzedDataProvider data) {
+    byte[] wire;
+    Envelope sealed = null;
+    if (data.consumeBoolean()) {
+      PrivateKey signer = SIGNERS[data.consumeInt(0, SIGNERS.length - 1)];
+      byte[] type = data.consumeBoolean()
+          ? PeerRecord.payloadType() : data.consumeBytes(data.consumeInt(1, 4));
+      if (type.length == 0) {
+        type = new byte[] {0};
+      }
+      byte[] payload = data.consumeBoolean()
+          ? new PeerRecord(PeerId.fromPublicKey(signer.publicKey()), data.consumeLong(), List.of())
+              .encode()
+          : new byte[0];
+      payload = concat(payload, data.consumeBytes(data.consumeInt(0, 600)));
+      sealed = Envelope.seal(signer, PeerRecord.DOMAIN, type, payload);
+      wire = concat(sealed.toBytes(), data.consumeRemainingAsBytes());
+    } else {
+      wire = data.consumeRemainingAsBytes();
+    }
+    Envelope envelope;
+    try {
+      envelope = Envelope.open(wire, PeerRecord.DOMAIN);
+    } catch (IllegalArgumentException e) {
+      assertThat(sealed != null && wire.length == sealed.toBytes().length)
+          .as("a sealed envelope failed to open: %s", e.getMessage()).isFalse();
+      assertThatThrownBy(() -> PeerRecord.open(wire)).isInstanceOf(IllegalArgumentException.class);
+      return;
+    }
+    assertThat(envelope.toBytes()).isEqualTo(wire);
+    if (sealed != null && wire.length == sealed.toBytes().length) {
+      assertThat(envelope).isEqualTo(sealed);
+    }
+    PeerRecord record;
+    try {
+      record = PeerRecord.fromEnvelope(envelope);
+    } catch (IllegalArgumentException e) {
+      assertThatThrownBy(() -> PeerRecord.open(wire)).isInstanceOf(IllegalArgumentException.class);
+      return;
+    }
+    assertThat(record.peerId().matches(envelope.publicKey())).isTrue();
+    assertThat(PeerRecord.open(wire)).isEqualTo(record);
+  }
+
+  // ---- WebSocket ----
+
+  private static final String WS_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+
+  /**
+   * Reads an HTTP head through a {@link WsInput} with the input's limit and buffer, parses it and
+   * checks it both as a client's request and as a server's answer. Failures are {@link
+   * ProtocolViolationException}s (a refusal carries 400, 405 or 426) or an {@link EOFException};
+   * a head that is read is a prefix of the input of at most the limit, ending at its first blank
+   * line.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void webSocketHead(FuzzedDataProvider data) throws IOException {
+    int bufferSize = data.consumeInt(WsInput.MIN_BUFFER_SIZE, 4096);
+    int maxBytes = data.consumeInt(WsInput.MIN_BUFFER_SIZE, bufferSize);
+    boolean server = data.consumeBoolean();
+    byte[] wire = data.consumeRemainingAsBytes();
+    WsInput in = new WsInput(new ByteArrayInputStream(wire), server, 1 << 20, bufferSize, IGNORING);
+    String head;
+    try {
+      head = in.readHttpHead(maxBytes, () -> {});
+    } catch (ProtocolViolationException | EOFException e) {
+      return;
+    }
+    assertThat(head.length()).isLessThanOrEqualTo(maxBytes);
+    assertThat(head.getBytes(StandardCharsets.ISO_8859_1))
+        .isEqualTo(Arrays.copyOf(wire, head.length()));
+    assertThat(head.indexOf("\r\n\r\n")).isEqualTo(head.length() - 4);
+
+    WsHandshake.Head h;
+    try {
+      h = WsHandshake.parse(head);
+    } catch (WsHandshake.Refused e) {
+      assertThat(e.status()).isEqualTo(400);
+      return;
+    }
+    assertThat(h.startLine()).isNotEmpty();
+    assertThat(h.headers()).hasSizeLessThanOrEqualTo(WsHandshake.MAX_HEADER_LINES);
+    for (String name : h.headers().keySet()) {
+      assertThat(name).isNotEmpty().isEqualTo(name.trim().toLowerCase(Locale.ROOT));
+    }
+    try {
+      String key = WsHandshake.checkRequest(h);
+      assertThat(Base64.getDecoder().decode(key)).hasSize(16);
+    } catch (WsHandshake.Refused e) {
+      assertThat(e.status()).isIn(400, 405, 426);
+    }
+    try {
+      WsHandshake.checkResponse(h, WS_KEY);
+    } catch (ProtocolViolationException e) {
+      return;
+    }
+    assertThat(h.headers().get("sec-websocket-accept")).isEqualTo(WsHandshake.accept(WS_KEY));
+  }
+
+  private static final WsInput.Peer IGNORING = new WsInput.Peer() {
+    @Override
+    public void onPing(byte[] payload, int len) {}
+
+    @Override
+    public void onClose(int code) {}
+
+    @Override
+    public void onViolation(int closeCode, String message) {}
+  };
+
+  /**
+   * Reads the payload of WebSocket frames through a {@link WsInput} (server or client side, fixed
+   * or pooled buffer, read sizes from the input) and compares everything with a plain reference
+   * decoder of RFC 6455 as {@link WsInput} documents it: the payload bytes, the pings answered,
+   * the close code, and how the stream ends (cleanly, by a close frame, by a {@link
+   * ProtocolViolationException} with its close status, or by an {@link EOFException}).
+   */
+  @FuzzTest(maxDuration = "2m")
+  void webSocketFrames(FuzzedDataProvider data) throws IOException {
+    boolean server = data.consumeBoolean();
+    long maxFramePayload = data.consumeBoolean()
+        ? data.consumeLong(1, 1 << 16) : data.consumeLong(1, Long.MAX_VALUE);
+    boolean pooled = data.consumeBoolean();
+    int bufferSize = data.consumeInt(WsInput.MIN_BUFFER_SIZE, 1024);
+    int[] sizes = data.consumeInts(4);
+    byte[] wire = data.consumeRemainingAsBytes();
+
+    WsReference want = WsReference.decode(wire, server, maxFramePayload);
+    RecordingPeer peer = new RecordingPeer();
+    ByteArrayInputStream source = new ByteArrayInputStream(wire);
+    WsInput in = pooled
+        ? new WsInput(source, server, maxFramePayload, WS_BUFFERS, peer)
+        : new WsInput(source, server, maxFramePayload, bufferSize, peer);
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    byte[] buf = new byte[2048];
+    IOException failure = null;
+    try {
+      for (int i = 0; ; i++) {
+        int size =
+            sizes.length == 0 ? 1000 : Math.floorMod(sizes[i % sizes.length], buf.length + 1);
+        if (size == 0) {
+          int b = in.read();
+          if (b < 0) {
+            break;
+          }
+          got.write(b);
+        } else {
+          int n = in.read(buf, 0, size);
+          if (n < 0) {
+            break;
+          }
+          assertThat(n).isPositive();
+          got.write(buf, 0, n);
+        }
+      }
+    } catch (ProtocolViolationException | EOFException e) {
+      failure = e;
+    }
+    assertThat(got.toByteArray()).isEqualTo(want.payload.toByteArray());
+    assertThat(peer.pings).isEqualTo(want.pings);
+    assertThat(peer.closeCode).isEqualTo(want.closeCode);
+    switch (want.end) {
+      case CLEAN, CLOSED -> {
+        assertThat(failure).as("failure").isNull();
+        assertThat(in.read()).isEqualTo(-1);
+      }
+      case VIOLATION -> assertThat(failure).isInstanceOf(ProtocolViolationException.class);
+      case TRUNCATED -> assertThat(failure).isInstanceOf(EOFException.class);
+    }
+    assertThat(peer.violations)
+        .isEqualTo(want.violationCode == 0 ? List.of() : List.of(want.violationCode));
+    if (failure != null) {
+      IOException first = failure;
+      assertThatThrownBy(() -> in.read()).isSameAs(first);
+    }
+  }
+
+  private static final class RecordingPeer implements WsInput.Peer {
+    final List<String> pings = new ArrayList<>();
+    int closeCode = Integer.MIN_VALUE;
+    final List<Integer> violations = new ArrayList<>();
+
+    @Override
+    public void onPing(byte[] payload, int len) {
+      pings.add(HexFormat.of().formatHex(payload, 0, len));
+    }
+
+    @Override
+    public void onClose(int code) {
+      closeCode = code;
+    }
+
+    @Override
+    public void onViolation(int closeCode, String message) {
+      violations.add(closeCode);
+    }
+  }
+
+  /** A byte-at-a-time decoder of a whole WebSocket stream, the reference for {@link WsInput}. */
+  private static final class WsReference {
+    enum End { CLEAN, CLOSED, VIOLATION, TRUNCATED }
+
+    final ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    final List<String> pings = new ArrayList<>();
+    int closeCode = Integer.MIN_VALUE;
+    int violationCode;
+    End end;
+
+    private WsReference end(End e) {
+      end = e;
+      return this;
+    }
+
+    private WsReference violation(int code) {
+      violationCode = code;
+      return end(End.VIOLATION);
+    }
+
+    static WsReference decode(byte[] w, boolean expectMasked, long maxFramePayload) {
+      WsReference r = new WsReference();
+      int p = 0;
+      boolean inMessage = false;
+      while (true) {
+        if (p == w.length) {
+          return r.end(End.CLEAN);
+        }
+        if (w.length - p < 2) {
+          return r.end(End.TRUNCATED);
+        }
+        int b0 = w[p] & 0xff;
+        int b1 = w[p + 1] & 0xff;
+        boolean fin = (b0 & 0x80) != 0;
+        int opcode = b0 & 0x0f;
+        boolean masked = (b1 & 0x80) != 0;
+        int len7 = b1 & 0x7f;
+        if ((b0 & 0x70) != 0) {
+          return r.violation(WsFrames.CLOSE_PROTOCOL_ERROR);
+        }
+        if (opcode == WsFrames.OP_TEXT) {
+          return r.violation(WsFrames.CLOSE_UNSUPPORTED_DATA);
+        }
+        if (opcode != 0 && opcode != 2 && opcode != 8 && opcode != 9 && opcode != 10) {
+          return r.violation(WsFrames.CLOSE_PROTOCOL_ERROR);
+        }
+        if (masked != expectMasked) {
+          return r.violation(WsFrames.CLOSE_PROTOCOL_ERROR);
+        }
+        int extended = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
+        int header = 2 + extended + (masked ? 4 : 0);
+        if (w.length - p < header) {
+          return r.end(End.TRUNCATED);
+        }
+        long length = len7 < 126 ? len7 : 0;
+        for (int i = 0; i < extended; i++) {
+          length = length << 8 | (w[p + 2 + i] & 0xff);
+        }
+        if (length < 0) {
+          return r.violation(WsFrames.CLOSE_PROTOCOL_ERROR);
+        }
+        byte[] key = masked ? Arrays.copyOfRange(w, p + 2 + extended, p + header) : new byte[4];
+        p += header;
+        boolean control = opcode >= 8;
+        if (control && (!fin || length > WsFrames.MAX_CONTROL_PAYLOAD)) {
+          return r.violation(WsFrames.CLOSE_PROTOCOL_ERROR);
+        }
+        if (!control) {
+          if (length > maxFramePayload) {
+            return r.violation(WsFrames.CLOSE_TOO_BIG);
+          }
+          if (opcode == WsFrames.OP_CONTINUATION ? !inMessage : inMessage) {
+            return r.violation(WsFrames.CLOSE_PROTOCOL_ERROR);
+          }
+          inMessage = !fin;
+        }
+        int available = (int) Math.min(length, w.length - p);
+        byte[] body = new byte[available];
+        for (int i = 0; i < available; i++) {
+          body[i] = (byte) (w[p + i] ^ key[i % 4]);
+        }
+        p += available;
+        if (!control) {
+          r.payload.writeBytes(body);
+          if (available < length) {
+            return r.end(End.TRUNCATED);
+          }
+          continue;
+        }
+        if (available < length) {
+          return r.end(End.TRUNCATED);
+        }
+        if (opcode == WsFrames.OP_PING) {
+          r.pings.add(HexFormat.of().formatHex(body));
+        } else if (opcode == WsFrames.OP_CLOSE) {
+          if (body.length == 1) {
+            return r.violation(WsFrames.CLOSE_PROTOCOL_ERROR);
+          }
+          int code = body.length >= 2 ? (body[0] & 0xff) << 8 | body[1] & 0xff : -1;
+          if (code != -1 && !(code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014
+              || code >= 3000 && code <= 4999)) {
+            return r.violation(WsFrames.CLOSE_PROTOCOL_ERROR);
+          }
+          r.closeCode = code;
+          return r.end(End.CLOSED);
+        }
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  /** A stream over {@code b} that delivers at most {@code chunk} bytes per read. */
+  private static InputStream chunked(byte[] b, int chunk) {
+    return new ByteArrayInputStream(b) {
+      @Override
+      public synchronized int read(byte[] dst, int off, int len) {
+        return super.read(dst, off, Math.min(len, chunk));
+      }
+    };
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static Optional<String> hex(Optional<byte[]> b) {
+    return b.map(HexFormat.of()::formatHex);
+  }
+}
