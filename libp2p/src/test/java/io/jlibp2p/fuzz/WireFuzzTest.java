@@ -48,7 +48,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -75,7 +74,6 @@ import javax.crypto.AEADBadTagException;
 class WireFuzzTest {
   private static final ProtocolId YAMUX = ProtocolId.of("/yamux/1.0.0");
   private static final ProtocolId MPLEX = ProtocolId.of("/mplex/6.7.0");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A pool of the smallest buffers a pooled {@link FrameInput} takes. */
   private static final BufferPool MUX_BUFFERS = new BufferPool(64, 4);
@@ -223,7 +221,8 @@ class WireFuzzTest {
         byte[] message = NoiseFrames.readHandshakeFrame(in, n);
         int length = (wire[at] & 0xff) << 8 | wire[at + 1] & 0xff;
         assertThat(message)
-            .isEqualTo(Arrays.copyOfRange(wire, at + NoiseFrames.LENGTH_PREFIX, at + 2 + length));
+            .isEqualTo(Arrays.copyOfRange(
+                wire, at + NoiseFrames.LENGTH_PREFIX, at + NoiseFrames.LENGTH_PREFIX + length));
         assertThat(wire.length - in.available()).isEqualTo(at + NoiseFrames.LENGTH_PREFIX + length);
       }
     } catch (SecurityHandshakeException e) {
@@ -231,10 +230,12 @@ class WireFuzzTest {
     }
   }
 
-  private static final PrivateKey NOISE_RESPONDER_KEY = PrivateKey.generate(KeyType.ED25519);
-  private static final NoiseTransport NOISE_RESPONDER = new NoiseTransport(NOISE_RESPONDER_KEY);
-  private static final PrivateKey NOISE_INITIATOR_KEY = PrivateKey.generate(KeyType.ED25519);
-  private static final byte[] NOISE_INITIATOR_STATIC = X25519Keys.generatePrivate(RANDOM);
+  private static final PrivateKey NOISE_RESPONDER_KEY =
+      PrivateKey.generate(KeyType.ED25519, MultiformatsFuzzTest.fixedRandom(1));
+  private static final PrivateKey NOISE_INITIATOR_KEY =
+      PrivateKey.generate(KeyType.ED25519, MultiformatsFuzzTest.fixedRandom(2));
+  private static final byte[] NOISE_INITIATOR_STATIC =
+      X25519Keys.generatePrivate(MultiformatsFuzzTest.fixedRandom(3));
 
   /**
    * A responder's handshake whose third message carries a payload made from the input: optionally
@@ -245,8 +246,8 @@ class WireFuzzTest {
    */
   @FuzzTest(maxDuration = "2m")
   void noiseHandshakePayload(FuzzedDataProvider data) throws IOException {
-    XXHandshakeState initiator =
-        new XXHandshakeState(true, new byte[0], NOISE_INITIATOR_STATIC, null, RANDOM);
+    XXHandshakeState initiator = new XXHandshakeState(
+        true, new byte[0], NOISE_INITIATOR_STATIC, null, MultiformatsFuzzTest.fixedRandom(4));
     NoiseHandshakePayload.Builder prefix = NoiseHandshakePayload.newBuilder();
     if (data.consumeBoolean()) {
       prefix.setIdentityKey(ByteString.copyFrom(NOISE_INITIATOR_KEY.publicKey().marshal()));
@@ -270,7 +271,8 @@ class WireFuzzTest {
     ScriptedInitiator connection = new ScriptedInitiator(initiator, payload);
     SecureConnection secured;
     try {
-      secured = NOISE_RESPONDER.secureInbound(connection, List.of(MPLEX, YAMUX));
+      secured = new NoiseTransport(NOISE_RESPONDER_KEY, MultiformatsFuzzTest.fixedRandom(5))
+          .secureInbound(connection, List.of(MPLEX, YAMUX));
     } catch (SecurityHandshakeException e) {
       assertThat(connection.closed).as("connection closed after a failed handshake").isTrue();
       return;
@@ -524,10 +526,10 @@ class WireFuzzTest {
   }
 
   private static final PrivateKey[] SIGNERS = {
-      PrivateKey.generate(KeyType.ED25519),
-      PrivateKey.generate(KeyType.SECP256K1),
-      PrivateKey.generate(KeyType.ECDSA),
-      PrivateKey.generate(KeyType.RSA),
+      PrivateKey.generate(KeyType.ED25519, MultiformatsFuzzTest.fixedRandom(6)),
+      PrivateKey.generate(KeyType.SECP256K1, MultiformatsFuzzTest.fixedRandom(7)),
+      PrivateKey.generate(KeyType.ECDSA, MultiformatsFuzzTest.fixedRandom(8)),
+      PrivateKey.generate(KeyType.RSA, MultiformatsFuzzTest.fixedRandom(9)),
   };
 
   /**

@@ -51,16 +51,8 @@ class WsHandshakeTest {
 
   private static String readHead(String head, int maxBytes) throws IOException {
     byte[] wire = (head + "trailing frame bytes").getBytes(StandardCharsets.ISO_8859_1);
-    WsInput in = new WsInput(new ByteArrayInputStream(wire), true, 1024, 4096, new WsInput.Peer() {
-      @Override
-      public void onPing(byte[] payload, int len) {}
-
-      @Override
-      public void onClose(int code) {}
-
-      @Override
-      public void onViolation(int closeCode, String message) {}
-    });
+    WsInput in = new WsInput(
+        new ByteArrayInputStream(wire), true, 1024, 4096, new WsFramesTest.RecordingPeer());
     return in.readHttpHead(maxBytes, () -> {});
   }
 }
