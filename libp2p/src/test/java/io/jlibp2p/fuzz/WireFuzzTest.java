@@ -7,6 +7,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jlibp2p.core.PeerIdMismatchException;
 import io.jlibp2p.core.ProtocolId;
 import io.jlibp2p.core.ProtocolViolationException;
 import io.jlibp2p.core.SecurityHandshakeException;
@@ -36,6 +38,8 @@ import io.jlibp2p.security.noise.internal.X25519Keys;
 import io.jlibp2p.security.noise.internal.XXHandshakeState;
 import io.jlibp2p.security.noise.internal.pb.NoiseProtos.NoiseExtensions;
 import io.jlibp2p.security.noise.internal.pb.NoiseProtos.NoiseHandshakePayload;
+import io.jlibp2p.security.plaintext.PlaintextTransport;
+import io.jlibp2p.security.plaintext.internal.pb.PlaintextProtos.Exchange;
 import io.jlibp2p.spi.RawConnection;
 import io.jlibp2p.spi.SecureConnection;
 import io.jlibp2p.transport.websocket.internal.WsFrames;
@@ -60,12 +64,12 @@ import javax.crypto.AEADBadTagException;
 /**
  * Coverage-guided fuzzing of the wire-format decoders that read what a remote peer sends: the
  * yamux and mplex frame headers, multistream-select messages, varints, the Noise handshake frames,
- * handshake payload and transport frames, identify messages, peer records and their signed
- * envelopes, and the WebSocket HTTP head and frames.
+ * handshake payload and transport frames, the plaintext exchange, identify messages, peer records
+ * and their signed envelopes, and the WebSocket HTTP head and frames.
  *
  * <p>Every input must end in one of two ways: the decoder succeeds, or it throws the exception it
  * documents for bad input ({@link ProtocolViolationException} or {@link EOFException} for stream
- * readers, {@link SecurityHandshakeException} for the Noise handshake, {@link
+ * readers, {@link SecurityHandshakeException} for the Noise and plaintext handshakes, {@link
  * IllegalArgumentException} for byte-array parsers). Any other exception, an {@link
  * OutOfMemoryError} or a hang is a bug. Where it is cheap, what decodes is also checked: it
  * re-encodes to the bytes it came from, decodes again to an equal value, or matches a simple
@@ -476,6 +480,102 @@ class WireFuzzTest {
       assertThatThrownBy(() -> in.read()).isSameAs(first);
     } else {
       assertThat(failures[0]).isZero();
+    }
+  }
+
+  // ---- plaintext ----
+
+  /** The local side of the plaintext handshakes. */
+  private static final PlaintextTransport PLAINTEXT = new PlaintextTransport(NOISE_RESPONDER_KEY);
+
+  /**
+   * A plaintext handshake whose remote sends the input's bytes (a length-prefixed Exchange message,
+   * then whatever follows) and ends its stream; run as responder, or as initiator that expects the
+   * peer of one of {@link #SIGNERS}. It succeeds exactly when the bytes start with a well-formed
+   * Exchange whose id is that of its key (and the expected peer): then the remote is that peer with
+   * that key and the connection reads on with the bytes after the message. Otherwise it fails with
+   * a {@link PeerIdMismatchException} if only the expected peer is wrong, else with a {@link
+   * SecurityHandshakeException} or, for a malformed or oversized length prefix, a {@link
+   * ProtocolViolationException}; the connection is then closed.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void plaintextExchange(FuzzedDataProvider data) throws IOException {
+    int signer = data.consumeInt(0, SIGNERS.length) - 1; // -1: responder
+    byte[] wire = data.consumeRemainingAsBytes();
+    PeerId expected = signer < 0 ? null : PeerId.fromPublicKey(SIGNERS[signer].publicKey());
+    PlaintextOutcome want = PlaintextOutcome.of(wire, expected);
+    MuxSessionFuzzTest.ScriptedRemote connection =
+        MuxSessionFuzzTest.ScriptedRemote.sending(wire, expected != null);
+    SecureConnection secured;
+    try {
+      secured = expected == null
+          ? PLAINTEXT.secureInbound(connection, List.of(YAMUX))
+          : PLAINTEXT.secureOutbound(connection, expected, List.of(YAMUX));
+    } catch (SecurityHandshakeException | ProtocolViolationException e) {
+      assertThat(want.key() == null || want.mismatch())
+          .as("a valid exchange failed: %s", e).isTrue();
+      assertThat(e instanceof PeerIdMismatchException)
+          .as("mismatch: %s", e).isEqualTo(want.mismatch());
+      if (e instanceof ProtocolViolationException) {
+        assertThat(want.badPrefix()).as("a good length prefix failed: %s", e).isTrue();
+      }
+      assertThat(connection.isClosed()).as("connection closed after a failed handshake").isTrue();
+      return;
+    }
+    assertThat(want.key()).as("accepted an invalid exchange").isNotNull();
+    assertThat(want.mismatch()).as("accepted an unexpected peer").isFalse();
+    assertThat(secured.remotePublicKey()).isEqualTo(want.key());
+    assertThat(secured.remotePeer()).isEqualTo(PeerId.fromPublicKey(want.key()));
+    if (expected != null) {
+      assertThat(secured.remotePeer()).isEqualTo(expected);
+    }
+    assertThat(secured.localPeer()).isEqualTo(PLAINTEXT.localPeer());
+    assertThat(secured.securityProtocol()).isEqualTo(PlaintextTransport.PROTOCOL_ID);
+    assertThat(secured.earlyMuxer()).isEmpty();
+    assertThat(connection.isClosed()).isFalse();
+    assertThat(secured.in().readAllBytes())
+        .isEqualTo(Arrays.copyOfRange(wire, want.end(), wire.length));
+    secured.close();
+    assertThat(connection.isClosed()).isTrue();
+  }
+
+  /**
+   * What a plaintext handshake must make of the remote's bytes, decoded from the byte array: the
+   * remote's key and where its message ends, or null when they are not a valid exchange; whether
+   * the length prefix is what is wrong; whether the peer is valid but not the expected one.
+   */
+  private record PlaintextOutcome(PublicKey key, int end, boolean badPrefix, boolean mismatch) {
+    private static final PlaintextOutcome INVALID = new PlaintextOutcome(null, 0, false, false);
+    private static final PlaintextOutcome BAD_PREFIX = new PlaintextOutcome(null, 0, true, false);
+
+    static PlaintextOutcome of(byte[] wire, PeerId expected) {
+      Varint.Decoded prefix;
+      try {
+        prefix = Varint.decode(wire, 0, wire.length);
+      } catch (IllegalArgumentException e) {
+        return BAD_PREFIX;
+      }
+      if (prefix.value() > PlaintextTransport.MAX_EXCHANGE_LENGTH) {
+        return BAD_PREFIX;
+      }
+      int end = prefix.length() + (int) prefix.value();
+      if (end > wire.length) {
+        return INVALID;
+      }
+      try {
+        Exchange m = Exchange.parseFrom(Arrays.copyOfRange(wire, prefix.length(), end));
+        if (!m.hasId() || !m.hasPubkey()) {
+          return INVALID;
+        }
+        PublicKey key = PublicKey.unmarshal(m.getPubkey().toByteArray());
+        PeerId id = PeerId.fromBytes(m.getId().toByteArray());
+        if (!id.matches(key)) {
+          return INVALID;
+        }
+        return new PlaintextOutcome(key, end, false, expected != null && !expected.equals(id));
+      } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+        return INVALID;
+      }
     }
   }
 

@@ -27,8 +27,12 @@ import java.util.Optional;
  * key, nothing is encrypted or authenticated. For tests and trusted networks only.
  *
  * <p>Each side checks that the remote's id matches its key; the dialer also checks it is the peer
- * it dialed ({@link PeerIdMismatchException}). No early muxer negotiation. Thread-safe; each
- * handshake blocks on the calling thread and closes the connection when it fails.
+ * it dialed ({@link PeerIdMismatchException}). A malformed Exchange message, one cut short by the
+ * end of the connection, or an id that does not match the key is a {@link
+ * SecurityHandshakeException}; a length prefix that is malformed or over {@link
+ * #MAX_EXCHANGE_LENGTH} is a {@link io.jlibp2p.core.ProtocolViolationException}. No early muxer
+ * negotiation. Thread-safe; each handshake blocks on the calling thread and closes the connection
+ * when it fails.
  *
  * {@snippet :
  * SecureTransport plaintext = new PlaintextTransport(identityKey);
@@ -119,7 +123,13 @@ public final class PlaintextTransport implements SecureTransport {
   }
 
   private static Exchange readExchange(InputStream in) throws IOException {
-    int length = Varint.readLength(in, MAX_EXCHANGE_LENGTH);
+    int length;
+    try {
+      length = Varint.readLength(in, MAX_EXCHANGE_LENGTH);
+    } catch (EOFException e) {
+      throw new SecurityHandshakeException(
+          "plaintext: connection closed inside the Exchange message's length prefix", e);
+    }
     if (length < 0) {
       throw new SecurityHandshakeException(
           "plaintext: connection closed before the Exchange message", new EOFException());

@@ -14,6 +14,7 @@ import io.jlibp2p.multiformats.Varint;
 import io.jlibp2p.security.plaintext.internal.pb.PlaintextProtos.Exchange;
 import io.jlibp2p.security.testing.SocketPair;
 import io.jlibp2p.spi.SecureConnection;
+import java.io.EOFException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -112,6 +113,20 @@ class PlaintextTransportTest {
       pair.dialer.close();
       Throwable t = inboundFailure(pair);
       assertThat(t).isInstanceOf(SecurityHandshakeException.class).hasMessageContaining("closed");
+    }
+  }
+
+  @Test
+  void exchangeCutShortInsideItsLengthPrefixIsAHandshakeFailure() throws Exception {
+    try (SocketPair pair = new SocketPair()) {
+      pair.dialer.out().write(new byte[] {(byte) 0x85, (byte) 0x81}); // a varint that goes on
+      pair.dialer.socketShutdownOutput();
+      Throwable t = inboundFailure(pair);
+      assertThat(t)
+          .isInstanceOf(SecurityHandshakeException.class)
+          .hasMessageContaining("closed inside")
+          .hasCauseInstanceOf(EOFException.class);
+      assertThat(pair.listener.isClosed()).isTrue();
     }
   }
 
