@@ -158,8 +158,9 @@ public final class MultistreamSelect {
    * {@code in}.
    *
    * @return the input to use from now on; its first read throws {@link
-   *     ProtocolNegotiationException} if the listener answered {@code na} and {@link
-   *     ProtocolViolationException} for a malformed answer, and so does every later read
+   *     ProtocolNegotiationException} if the listener answered {@code na}, {@link
+   *     ProtocolViolationException} for a malformed answer and {@link java.io.EOFException} if the
+   *     stream ends before the answer, and so does every later read
    */
   public static InputStream selectOptimistic(InputStream in, OutputStream out, ProtocolId protocol)
       throws IOException {

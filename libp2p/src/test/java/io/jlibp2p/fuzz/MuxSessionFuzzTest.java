@@ -490,9 +490,9 @@ class MuxSessionFuzzTest {
 
   /**
    * A raw connection, in memory, whose remote sends what the test {@link #send sends} and then
-   * {@link #end ends} its stream. What the local side writes is dropped, so writes
-   * never block; reads block only until more is sent. Once closed, reads and writes fail with a
-   * {@link ConnectionClosedException}.
+   * {@link #end ends} its stream. What the local side writes (and flushes) goes to a sink, by
+   * default dropped, so writes never block; reads block only until more is sent. Once closed,
+   * reads, writes and flushes fail with a {@link ConnectionClosedException}.
    */
   static final class ScriptedRemote implements RawConnection {
     private static final Multiaddr LOCAL = Multiaddr.parse("/ip4/127.0.0.1/tcp/4001");
@@ -501,6 +501,7 @@ class MuxSessionFuzzTest {
     /** The threads that read this connection. */
     final Set<Thread> readers = ConcurrentHashMap.newKeySet();
     private final boolean initiator;
+    private final OutputStream sink;
     private byte[] bytes = new byte[0]; // guarded by this, as all fields below
     private int size;
     private int pos;
@@ -509,12 +510,23 @@ class MuxSessionFuzzTest {
     private int waiting;
 
     ScriptedRemote(boolean initiator) {
+      this(initiator, OutputStream.nullOutputStream());
+    }
+
+    /** A connection whose local side's writes and flushes go to {@code sink}, unsynchronized. */
+    ScriptedRemote(boolean initiator, OutputStream sink) {
       this.initiator = initiator;
+      this.sink = sink;
     }
 
     /** A connection whose remote sends {@code bytes} and ends its stream. */
     static ScriptedRemote sending(byte[] bytes, boolean initiator) {
-      ScriptedRemote r = new ScriptedRemote(initiator);
+      return sending(bytes, initiator, OutputStream.nullOutputStream());
+    }
+
+    /** As {@link #sending(byte[], boolean)}, the local side writing to {@code sink}. */
+    static ScriptedRemote sending(byte[] bytes, boolean initiator, OutputStream sink) {
+      ScriptedRemote r = new ScriptedRemote(initiator, sink);
       r.send(bytes);
       r.end();
       return r;
@@ -611,11 +623,17 @@ class MuxSessionFuzzTest {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        flush();
+        checkOpen();
+        sink.write(b, off, len);
       }
 
       @Override
       public void flush() throws IOException {
+        checkOpen();
+        sink.flush();
+      }
+
+      private void checkOpen() throws IOException {
         if (isClosed()) {
           throw new ConnectionClosedException("scripted connection closed");
         }

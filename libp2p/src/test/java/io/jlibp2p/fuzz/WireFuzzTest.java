@@ -10,6 +10,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jlibp2p.core.PeerIdMismatchException;
 import io.jlibp2p.core.ProtocolId;
+import io.jlibp2p.core.ProtocolNegotiationException;
 import io.jlibp2p.core.ProtocolViolationException;
 import io.jlibp2p.core.SecurityHandshakeException;
 import io.jlibp2p.crypto.KeyType;
@@ -63,13 +64,15 @@ import javax.crypto.AEADBadTagException;
 
 /**
  * Coverage-guided fuzzing of the wire-format decoders that read what a remote peer sends: the
- * yamux and mplex frame headers, multistream-select messages, varints, the Noise handshake frames,
- * handshake payload and transport frames, the plaintext exchange, identify messages, peer records
- * and their signed envelopes, and the WebSocket HTTP head and frames.
+ * yamux and mplex frame headers, multistream-select messages and whole negotiations (as listener
+ * and as dialer), varints, the Noise handshake frames, handshake payload and transport frames, the
+ * plaintext exchange, identify messages, peer records and their signed envelopes, and the
+ * WebSocket HTTP head and frames.
  *
  * <p>Every input must end in one of two ways: the decoder succeeds, or it throws the exception it
  * documents for bad input ({@link ProtocolViolationException} or {@link EOFException} for stream
- * readers, {@link SecurityHandshakeException} for the Noise and plaintext handshakes, {@link
+ * readers, and {@link ProtocolNegotiationException} for a negotiation without agreement, {@link
+ * SecurityHandshakeException} for the Noise and plaintext handshakes, {@link
  * IllegalArgumentException} for byte-array parsers). Any other exception, an {@link
  * OutOfMemoryError} or a hang is a bug. Where it is cheap, what decodes is also checked: it
  * re-encodes to the bytes it came from, decodes again to an equal value, or matches a simple
@@ -155,6 +158,380 @@ class WireFuzzTest {
     } catch (ProtocolViolationException | EOFException e) {
       // documented for bad or truncated input; every input ends in one of them
     }
+  }
+
+  /** The protocols the negotiation tests propose and support, as the input picks them. */
+  private static final List<ProtocolId> MS_PROTOCOLS =
+      List.of(YAMUX, MPLEX, ProtocolId.of("/noise"), ProtocolId.of("/\u00fc/1"));
+
+  /**
+   * A listener's whole negotiation: the remote, a dialer, sends the input's bytes (the first {@code
+   * split} of them at once, the rest when the listener reads past those) and ends its stream; the
+   * listener supports the protocols of {@link #MS_PROTOCOLS} the input picks, in their order. It
+   * must end as {@link MsReference} reads the bytes: with the first supported proposal, made in a
+   * well-formed message after a well-formed header and at most {@link
+   * MultistreamSelect#MAX_NEGOTIATION_ATTEMPTS} messages (proposals and {@code ls}), and the bytes
+   * after it left to read; or with a {@link ProtocolNegotiationException} after that many messages
+   * without one, a {@link ProtocolViolationException} at a header other than {@value
+   * MultistreamSelect#HEADER} or the first malformed message, an {@link EOFException} where the
+   * bytes end first. It reads nothing past where it ends, does not close the connection, has
+   * flushed all it wrote whenever it reads or returns, and writes exactly its header (held back
+   * until its first answer while more of the dialer's bytes have arrived) and an answer to each
+   * message: {@code na}, its protocols for {@code ls}, the echo of the one it selects.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void multistreamListener(FuzzedDataProvider data) throws IOException {
+    int mask = data.consumeInt(0, (1 << MS_PROTOCOLS.size()) - 1);
+    List<ProtocolId> supported = new ArrayList<>();
+    for (int i = 0; i < MS_PROTOCOLS.size(); i++) {
+      if ((mask >> i & 1) != 0) {
+        supported.add(MS_PROTOCOLS.get(i));
+      }
+    }
+    int split = data.consumeInt(0, 255);
+    byte[] wire = data.consumeRemainingAsBytes();
+    negotiate(
+        new MsConnection(wire, false, split),
+        MsReference.listener(wire, split, supported),
+        (in, out) -> MultistreamSelect.respond(in, out, supported));
+  }
+
+  /**
+   * A dialer's whole negotiation: the local side proposes one to four protocols of {@link
+   * #MS_PROTOCOLS} with {@link MultistreamSelect#select}, or one with {@link
+   * MultistreamSelect#selectOptimistic} (then the input picks whether a {@code read()}, a {@code
+   * read(byte[], int, int)}, {@code available()} or {@code skip} is first), and the remote, a
+   * listener, answers with the input's bytes and ends its stream. It must end as {@link
+   * MsReference} reads the bytes: with the proposal of the first round whose answer echoes it,
+   * every earlier answer being {@code na}, after a well-formed header, and the bytes after it left
+   * to read; or with a {@link ProtocolNegotiationException} after {@code na} to all, a {@link
+   * ProtocolViolationException} at a header other than {@value MultistreamSelect#HEADER}, a
+   * malformed message or another answer, an {@link EOFException} where the bytes end first; the
+   * optimistic stream throws the same exception again at its next read. It reads nothing past
+   * where it ends, does not close the connection, and writes exactly the header and each proposal
+   * up to the last answer it reads: {@code select} flushes them before each read, {@code
+   * selectOptimistic} not at all.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void multistreamDialer(FuzzedDataProvider data) throws IOException {
+    boolean optimistic = data.consumeBoolean();
+    int count = optimistic ? 1 : 1 + data.consumeInt(0, 3);
+    List<ProtocolId> proposals = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      proposals.add(MS_PROTOCOLS.get(data.consumeInt(0, MS_PROTOCOLS.size() - 1)));
+    }
+    int firstAccess = optimistic ? data.consumeInt(0, 3) : 0;
+    byte[] wire = data.consumeRemainingAsBytes();
+
+    MsReference want = MsReference.dialer(wire, proposals);
+    MsConnection c = new MsConnection(wire, true, 0);
+    if (!optimistic) {
+      negotiate(c, want, (in, out) -> MultistreamSelect.select(in, out, proposals));
+      return;
+    }
+    InputStream lazy = MultistreamSelect.selectOptimistic(c, c.out(), proposals.get(0));
+    assertThat(c.consumed).as("bytes read before the first read").isZero();
+    assertThat(c.written.flushed).as("bytes flushed by selectOptimistic").isZero();
+    c.out().flush(); // as the caller must before its first read
+    ByteArrayOutputStream after = new ByteArrayOutputStream();
+    int skipped = 0;
+    int available = -1;
+    IOException failure = null;
+    try {
+      switch (firstAccess) {
+        case 0 -> {
+          int b = lazy.read();
+          if (b >= 0) {
+            after.write(b);
+          }
+        }
+        case 1 -> {
+          byte[] buf = new byte[16];
+          int n = lazy.read(buf, 0, buf.length);
+          assertThat(n).as("bytes read").isNotZero();
+          after.write(buf, 0, Math.max(n, 0));
+        }
+        case 2 -> available = lazy.available();
+        default -> skipped = (int) lazy.skip(1);
+      }
+    } catch (IOException e) {
+      failure = e;
+    }
+    want.check(failure, c.consumed - after.size() - skipped, c);
+    if (failure != null) {
+      IOException first = failure;
+      assertThatThrownBy(lazy::read).isSameAs(first);
+      return;
+    }
+    if (firstAccess == 2) {
+      assertThat(available).isEqualTo(wire.length - want.at);
+    }
+    after.writeBytes(lazy.readAllBytes());
+    assertThat(after.toByteArray())
+        .isEqualTo(Arrays.copyOfRange(wire, want.at + skipped, wire.length));
+  }
+
+  /** A blocking negotiation, as {@link MultistreamSelect#respond} and {@code select} are. */
+  private interface Negotiation {
+    ProtocolId run(InputStream in, OutputStream out) throws IOException;
+  }
+
+  /**
+   * Runs {@code negotiation} on {@code c} and checks its end against {@code want}; after a protocol
+   * is selected, the rest of the remote's bytes must read on.
+   */
+  private static void negotiate(MsConnection c, MsReference want, Negotiation negotiation)
+      throws IOException {
+    ProtocolId selected = null;
+    IOException failure = null;
+    try {
+      selected = negotiation.run(c, c.out());
+    } catch (IOException e) {
+      failure = e;
+    }
+    want.check(failure, c.consumed, c);
+    if (selected != null) {
+      assertThat(selected).isEqualTo(want.selected);
+      assertThat(c.readAllBytes()).isEqualTo(Arrays.copyOfRange(c.wire, want.at, c.wire.length));
+    }
+  }
+
+  /** What the local side wrote, and how much of it it had flushed. */
+  private static final class Written extends ByteArrayOutputStream {
+    int flushed;
+
+    @Override
+    public void flush() {
+      flushed = size();
+    }
+  }
+
+  /**
+   * The local side's end of a {@link MuxSessionFuzzTest.ScriptedRemote} whose remote sends {@code
+   * wire} and ends its stream, read as the bytes arrive: the first {@code split} at once (all if
+   * {@code split} is 0), the rest when the local side reads past them. What the local side writes
+   * is recorded, and every read checks that it has flushed all of it: a remote that waits for it
+   * would wait forever.
+   */
+  private static final class MsConnection extends InputStream {
+    final byte[] wire;
+    final Written written = new Written();
+    final MuxSessionFuzzTest.ScriptedRemote remote;
+    private int arrived;
+    int consumed;
+
+    MsConnection(byte[] wire, boolean initiator, int split) {
+      this.wire = wire;
+      this.remote = MuxSessionFuzzTest.ScriptedRemote.sending(wire, initiator, written);
+      this.arrived = Math.min(split, wire.length);
+    }
+
+    OutputStream out() {
+      return remote.out();
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      assertThat(written.flushed).as("bytes flushed when reading").isEqualTo(written.size());
+      if (len > 0 && consumed == arrived) {
+        arrived = wire.length;
+      }
+      int n =
+          remote.in().read(b, off, consumed == arrived ? len : Math.min(len, arrived - consumed));
+      consumed += Math.max(n, 0);
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return arrived - consumed;
+    }
+  }
+
+  /**
+   * An independent reading of the remote's side of a multistream-select negotiation, the
+   * reference for {@link MultistreamSelect}: how the local side must end, after how many of the
+   * remote's bytes ({@link #at}), and what it must have written ({@link #out}).
+   */
+  private static final class MsReference {
+    enum End { SELECTED, NO_AGREEMENT, VIOLATION, EOF }
+
+    private static final byte[] HEADER = msMessage(MultistreamSelect.HEADER);
+
+    private final byte[] wire;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int at;
+    End end;
+    ProtocolId selected;
+
+    private MsReference(byte[] wire) {
+      this.wire = wire;
+    }
+
+    /** A listener supporting {@code supported} that first sees {@code split} bytes arrive. */
+    static MsReference listener(byte[] wire, int split, List<ProtocolId> supported) {
+      MsReference r = new MsReference(wire);
+      if (!r.header()) {
+        return r;
+      }
+      // the header leaves at once if nothing more has arrived, else with the first answer
+      int arrived = Math.min(split, wire.length);
+      boolean held = r.at != arrived && r.at < wire.length;
+      if (!held) {
+        r.out.writeBytes(HEADER);
+      }
+      for (int i = 0; i < MultistreamSelect.MAX_NEGOTIATION_ATTEMPTS; i++) {
+        String m = r.next();
+        if (m == null) {
+          return r;
+        }
+        if (held) {
+          r.out.writeBytes(HEADER);
+          held = false;
+        }
+        ProtocolId match =
+            supported.stream().filter(p -> p.value().equals(m)).findFirst().orElse(null);
+        if (m.equals("ls")) {
+          ByteArrayOutputStream list = new ByteArrayOutputStream();
+          supported.forEach(p -> list.writeBytes(msMessage(p.value())));
+          list.write('\n');
+          r.out.writeBytes(Varint.encode(list.size()));
+          r.out.writeBytes(list.toByteArray());
+        } else if (match == null) {
+          r.out.writeBytes(msMessage("na"));
+        } else {
+          r.out.writeBytes(msMessage(m));
+          return r.end(End.SELECTED, match);
+        }
+      }
+      return r.end(End.NO_AGREEMENT, null);
+    }
+
+    /** A dialer proposing {@code proposals} in order. */
+    static MsReference dialer(byte[] wire, List<ProtocolId> proposals) {
+      MsReference r = new MsReference(wire);
+      r.out.writeBytes(HEADER);
+      r.out.writeBytes(msMessage(proposals.get(0).value()));
+      if (!r.header()) {
+        return r;
+      }
+      for (int i = 0; i < proposals.size(); i++) {
+        ProtocolId proposal = proposals.get(i);
+        if (i > 0) {
+          r.out.writeBytes(msMessage(proposal.value()));
+        }
+        String answer = r.next();
+        if (answer == null) {
+          return r;
+        }
+        if (answer.equals(proposal.value())) {
+          return r.end(End.SELECTED, proposal);
+        }
+        if (!answer.equals("na")) {
+          return r.end(End.VIOLATION, null);
+        }
+      }
+      return r.end(End.NO_AGREEMENT, null);
+    }
+
+    /**
+     * Checks the local side's end: {@code failure} (null if it succeeded) after reading {@code
+     * consumed} bytes of {@code c}, at most as many as {@link
+     * MultistreamSelect#MAX_NEGOTIATION_ATTEMPTS} proposals after a header take; and what it
+     * wrote to {@code c}, which stays open.
+     */
+    void check(IOException failure, int consumed, MsConnection c) {
+      Class<?> expected = switch (end) {
+        case SELECTED -> null;
+        case NO_AGREEMENT -> ProtocolNegotiationException.class;
+        case VIOLATION -> ProtocolViolationException.class;
+        case EOF -> EOFException.class;
+      };
+      if (expected == null ? failure != null : !expected.isInstance(failure)) {
+        throw new AssertionError(
+            "expected " + end + " after " + at + " bytes (" + selected + "), got " + failure,
+            failure);
+      }
+      if (end == End.VIOLATION) {
+        assertThat(consumed).as("bytes read").isLessThanOrEqualTo(at);
+      } else {
+        assertThat(consumed).as("bytes read").isEqualTo(at);
+      }
+      assertThat(consumed)
+          .as("bytes read")
+          .isLessThanOrEqualTo((MultistreamSelect.MAX_NEGOTIATION_ATTEMPTS + 1)
+              * (Varint.MAX_BYTES + MultistreamSelect.MAX_MESSAGE_LENGTH));
+      assertThat(c.written.toByteArray()).as("bytes written").isEqualTo(out.toByteArray());
+      assertThat(c.written.flushed).as("bytes flushed").isEqualTo(c.written.size());
+      assertThat(c.remote.isClosed()).as("connection closed").isFalse();
+    }
+
+    private MsReference end(End e, ProtocolId p) {
+      end = e;
+      selected = p;
+      return this;
+    }
+
+    /** Reads the remote's header; false (and the end) if it is not the multistream header. */
+    private boolean header() {
+      String h = next();
+      if (h != null && !h.equals(MultistreamSelect.HEADER)) {
+        end(End.VIOLATION, null);
+      }
+      return end == null;
+    }
+
+    /** The next message's text, or null (and the end) if it is malformed or cut short. */
+    private String next() {
+      long length = 0;
+      for (int i = 0; ; i++) {
+        if (i == Varint.MAX_BYTES) {
+          return fail(End.VIOLATION);
+        }
+        if (at == wire.length) {
+          return fail(End.EOF);
+        }
+        int b = wire[at++] & 0xff;
+        length |= (long) (b & 0x7f) << (7 * i);
+        if ((b & 0x80) == 0) {
+          if (b == 0 && i > 0) {
+            return fail(End.VIOLATION);
+          }
+          break;
+        }
+      }
+      if (length == 0 || length > MultistreamSelect.MAX_MESSAGE_LENGTH) {
+        return fail(End.VIOLATION);
+      }
+      if (wire.length - at < length) {
+        at = wire.length;
+        return fail(End.EOF);
+      }
+      byte[] text = Arrays.copyOfRange(wire, at, at + (int) length - 1);
+      at += (int) length;
+      if (wire[at - 1] != '\n') {
+        return fail(End.VIOLATION);
+      }
+      String s = new String(text, StandardCharsets.UTF_8); // malformed UTF-8 does not re-encode
+      return Arrays.equals(s.getBytes(StandardCharsets.UTF_8), text) ? s : fail(End.VIOLATION);
+    }
+
+    private String fail(End e) {
+      end(e, null);
+      return null;
+    }
+  }
+
+  /** A multistream-select message: a varint length, the text in UTF-8 and a newline. */
+  private static byte[] msMessage(String text) {
+    byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    return concat(Varint.encode(body.length), body);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.jlibp2p.negotiation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jlibp2p.core.ProtocolId;
 import io.jlibp2p.core.ProtocolNegotiationException;
@@ -16,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -189,6 +191,23 @@ class MultistreamSelectTest {
           .hasMessageContaining("does not support /a/1.0.0");
       assertThatThrownBy(in::available).isInstanceOf(ProtocolNegotiationException.class);
     }
+  }
+
+  @Test
+  void optimisticEndOfStreamBeforeTheAnswerIsEof() throws Exception {
+    // the listener's header, then the stream ends inside its answer
+    byte[] answer =
+        Arrays.copyOf(
+            MessageCodec.concat(
+                MessageCodec.encode(MultistreamSelect.HEADER), MessageCodec.encode("/a/1.0.0")),
+            25);
+    InputStream in =
+        MultistreamSelect.selectOptimistic(
+            new ByteArrayInputStream(answer), new ByteArrayOutputStream(), A);
+    Throwable eof = catchThrowable(in::read);
+    assertThat(eof).isInstanceOf(EOFException.class);
+    assertThatThrownBy(in::read).isSameAs(eof);
+    assertThatThrownBy(in::available).isSameAs(eof);
   }
 
   @Test

@@ -9,7 +9,9 @@ import java.io.InputStream;
 /**
  * Wraps the input of a stream on which a single protocol was proposed optimistically: the first
  * read (or {@code available}/{@code skip}) consumes and checks the responder's header and answer,
- * then every call delegates straight to the wrapped stream. For one reading thread.
+ * then every call delegates straight to the wrapped stream. If that fails (an {@code na}, a
+ * malformed answer, or an {@link java.io.EOFException} where the stream ends first), the call and
+ * every later one throw the same exception. For one reading thread.
  */
 public final class LazyNegotiationInputStream extends InputStream {
   private final InputStream in;
