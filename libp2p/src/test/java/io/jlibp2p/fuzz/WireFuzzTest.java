@@ -43,15 +43,21 @@ import io.jlibp2p.security.plaintext.PlaintextTransport;
 import io.jlibp2p.security.plaintext.internal.pb.PlaintextProtos.Exchange;
 import io.jlibp2p.spi.RawConnection;
 import io.jlibp2p.spi.SecureConnection;
+import io.jlibp2p.transport.websocket.internal.WsAddress;
+import io.jlibp2p.transport.websocket.internal.WsConnection;
 import io.jlibp2p.transport.websocket.internal.WsFrames;
 import io.jlibp2p.transport.websocket.internal.WsHandshake;
 import io.jlibp2p.transport.websocket.internal.WsInput;
+import io.jlibp2p.transport.websocket.internal.WsOutput;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketImpl;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,6 +66,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -67,7 +76,8 @@ import javax.crypto.AEADBadTagException;
  * yamux and mplex frame headers, multistream-select messages and whole negotiations (as listener
  * and as dialer), varints, the Noise handshake frames, handshake payload and transport frames, the
  * plaintext exchange, identify messages, peer records and their signed envelopes, and the
- * WebSocket HTTP head and frames.
+ * WebSocket HTTP head and frames, and whole WebSocket connections (handshake and frames) as server
+ * and as client.
  *
  * <p>Every input must end in one of two ways: the decoder succeeds, or it throws the exception it
  * documents for bad input ({@link ProtocolViolationException} or {@link EOFException} for stream
@@ -1149,21 +1159,39 @@ class WireFuzzTest {
     WsInput in = pooled
         ? new WsInput(source, server, maxFramePayload, WS_BUFFERS, peer)
         : new WsInput(source, server, maxFramePayload, bufferSize, peer);
+    readWebSocket(in, i -> sizes.length == 0
+        ? 1000 : Math.floorMod(sizes[i % sizes.length], WS_READ_BUFFER + 1), want);
+    assertThat(peer.pings).isEqualTo(want.pings);
+    assertThat(peer.closeCode).isEqualTo(want.closeCode);
+    assertThat(peer.violations)
+        .isEqualTo(want.violationCode == 0 ? List.of() : List.of(want.violationCode));
+  }
+
+  /** The largest read {@link #readWebSocket} makes. */
+  private static final int WS_READ_BUFFER = 2048;
+
+  /**
+   * Reads {@code in} to its end, read {@code i} asking for {@code size.applyAsInt(i)} bytes (0: one
+   * {@code read()}; at most {@link #WS_READ_BUFFER}), and checks it against {@code want}: exactly
+   * its payload, then -1 again after a clean end or a close frame, else the exception its end
+   * calls for, thrown again by the next read.
+   */
+  private static void readWebSocket(InputStream in, IntUnaryOperator size, WsReference want)
+      throws IOException {
     ByteArrayOutputStream got = new ByteArrayOutputStream();
-    byte[] buf = new byte[2048];
+    byte[] buf = new byte[WS_READ_BUFFER];
     IOException failure = null;
     try {
       for (int i = 0; ; i++) {
-        int size =
-            sizes.length == 0 ? 1000 : Math.floorMod(sizes[i % sizes.length], buf.length + 1);
-        if (size == 0) {
+        int len = size.applyAsInt(i);
+        if (len == 0) {
           int b = in.read();
           if (b < 0) {
             break;
           }
           got.write(b);
         } else {
-          int n = in.read(buf, 0, size);
+          int n = in.read(buf, 0, len);
           if (n < 0) {
             break;
           }
@@ -1175,8 +1203,6 @@ class WireFuzzTest {
       failure = e;
     }
     assertThat(got.toByteArray()).isEqualTo(want.payload.toByteArray());
-    assertThat(peer.pings).isEqualTo(want.pings);
-    assertThat(peer.closeCode).isEqualTo(want.closeCode);
     switch (want.end) {
       case CLEAN, CLOSED -> {
         assertThat(failure).as("failure").isNull();
@@ -1185,8 +1211,6 @@ class WireFuzzTest {
       case VIOLATION -> assertThat(failure).isInstanceOf(ProtocolViolationException.class);
       case TRUNCATED -> assertThat(failure).isInstanceOf(EOFException.class);
     }
-    assertThat(peer.violations)
-        .isEqualTo(want.violationCode == 0 ? List.of() : List.of(want.violationCode));
     if (failure != null) {
       IOException first = failure;
       assertThatThrownBy(() -> in.read()).isSameAs(first);
@@ -1211,6 +1235,247 @@ class WireFuzzTest {
     @Override
     public void onViolation(int closeCode, String message) {
       violations.add(closeCode);
+    }
+  }
+
+  /**
+   * A whole WebSocket connection as a server: the hostile client's bytes (its HTTP upgrade request,
+   * then frames) come from the input and then its stream ends. See {@link #webSocketConnection}.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void webSocketServerConnection(FuzzedDataProvider data) throws IOException {
+    webSocketConnection(data, true);
+  }
+
+  /**
+   * A whole WebSocket connection as a client: the hostile server's bytes (its HTTP answer, then
+   * frames) come from the input and then its stream ends. See {@link #webSocketConnection}.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void webSocketClientConnection(FuzzedDataProvider data) throws IOException {
+    webSocketConnection(data, false);
+  }
+
+  private static final long WS_SEED = 1;
+  private static final Multiaddr WS_LOCAL = Multiaddr.parse("/ip4/127.0.0.1/tcp/4001/ws");
+  private static final Multiaddr WS_REMOTE = Multiaddr.parse("/ip4/127.0.0.1/tcp/4002/ws");
+
+  /**
+   * Runs {@link WsConnection#accept} (server) or {@link WsConnection#dial} (client, its keys from a
+   * fixed seed) over a {@link ScriptedSocket} with the input's limits and buffers; if the opening
+   * handshake succeeds, the local side writes the input's number of bytes, reads the connection's
+   * stream to its end with the input's read size and, as the input chooses, closes it.
+   *
+   * <p>Every input must end in one of these ways. The handshake fails as the reference reading of
+   * the head says ({@link #webSocketHttpHead} and {@link WsHandshake}): an {@link EOFException} if
+   * the stream ends first, a {@link ProtocolViolationException} for a head too long, and for one
+   * that {@link WsHandshake} refuses the same exception, a server answering a {@link
+   * WsHandshake.Refused} with exactly {@link WsHandshake#refusal} of its status; the socket is then
+   * closed, and nothing else was written but the client's request. Or the handshake succeeds, the
+   * server having written exactly {@link WsHandshake#response} and the client {@link
+   * WsHandshake#request} with its key; then the reads return exactly the payload that {@link
+   * WsReference} decodes from the bytes after the head, and end as it says: -1 after a clean end
+   * or a close frame, an {@link EOFException} for a truncated frame, a {@link
+   * ProtocolViolationException} for a violation (after which the connection is closed and later
+   * reads throw the same exception). After the handshake the local side has written only frames
+   * with FIN set, masked exactly when it is the client: its data in binary frames of at most the
+   * frame size, a pong echoing each ping the reference saw, in order, then a close frame with the
+   * violation's status, or status 1000 when the local side closes, and nothing after it.
+   */
+  private static void webSocketConnection(FuzzedDataProvider data, boolean server)
+      throws IOException {
+    long maxFramePayload = data.consumeBoolean() ? data.consumeLong(1, 1 << 16) : Long.MAX_VALUE;
+    int readBuffer = data.consumeInt(WsInput.MIN_BUFFER_SIZE, 1024);
+    int maxHead = data.consumeInt(16, 1024);
+    int frameSize = data.consumeInt(1, 64);
+    int readSize = data.consumeInt(0, 1024);
+    int writeLength = data.consumeInt(0, 255);
+    boolean close = data.consumeBoolean();
+    byte[] wire = data.consumeRemainingAsBytes();
+
+    WsConnection.Settings settings = new WsConnection.Settings(maxFramePayload, maxHead,
+        TimeUnit.HOURS.toNanos(1), new BufferPool(readBuffer, 2), WsOutput.framePool(frameSize, 1));
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    ScriptedSocket socket = new ScriptedSocket(wire, written);
+    WsAddress target = WsAddress.parse(WS_REMOTE);
+    byte[] keyBytes = new byte[16];
+    new SplittableRandom(WS_SEED).nextBytes(keyBytes);
+    String key = WsHandshake.newKey(keyBytes);
+    byte[] request = WsHandshake.request(target.hostHeader(), "/", key);
+
+    int headLength = webSocketHttpHead(wire, Math.min(maxHead, readBuffer));
+    ProtocolViolationException refused = null;
+    byte[] hello = server ? new byte[0] : request;
+    if (headLength > 0) {
+      try {
+        WsHandshake.Head h =
+            WsHandshake.parse(new String(wire, 0, headLength, StandardCharsets.ISO_8859_1));
+        if (server) {
+          hello = WsHandshake.response(WsHandshake.checkRequest(h));
+        } else {
+          WsHandshake.checkResponse(h, key);
+        }
+      } catch (ProtocolViolationException e) {
+        refused = e;
+        if (e instanceof WsHandshake.Refused r && server) {
+          hello = WsHandshake.refusal(r.status());
+        }
+      }
+    }
+    WsConnection c;
+    try {
+      c = server
+          ? WsConnection.accept(socket, WS_LOCAL, WS_REMOTE, settings, new SplittableRandom(WS_SEED))
+          : WsConnection.dial(socket, target, WS_LOCAL, WS_REMOTE, settings,
+              new SplittableRandom(WS_SEED), System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+    } catch (ProtocolViolationException | EOFException e) {
+      if (headLength == HEAD_CUT_SHORT) {
+        assertThat(e).isInstanceOf(EOFException.class);
+      } else if (headLength == HEAD_TOO_LONG) {
+        assertThat(e).isExactlyInstanceOf(ProtocolViolationException.class)
+            .hasMessageContaining("longer than");
+      } else {
+        assertThat(refused).as("refusal").isNotNull();
+        assertThat(e).isExactlyInstanceOf(refused.getClass()).hasMessage(refused.getMessage());
+      }
+      assertThat(written.toByteArray()).isEqualTo(hello);
+      assertThat(socket.isClosed()).isTrue();
+      return;
+    }
+    assertThat(headLength).isPositive();
+    assertThat(refused).as("refusal").isNull();
+    assertThat(written.toByteArray()).isEqualTo(hello);
+
+    byte[] sent = new byte[writeLength];
+    for (int i = 0; i < sent.length; i++) {
+      sent[i] = (byte) (i * 31 + 7);
+    }
+    c.out().write(sent);
+    c.out().flush();
+
+    WsReference want =
+        WsReference.decode(Arrays.copyOfRange(wire, headLength, wire.length), server, maxFramePayload);
+    readWebSocket(c.in(), i -> readSize, want);
+    assertThat(c.isClosed()).isEqualTo(want.end == WsReference.End.VIOLATION);
+    if (close) {
+      c.close();
+    }
+    assertThat(socket.isClosed()).isEqualTo(close || want.end == WsReference.End.VIOLATION);
+
+    List<String> frames = new ArrayList<>();
+    for (int off = 0; off < writeLength; off += frameSize) {
+      frames.add(WsFrames.OP_BINARY + ":" + HexFormat.of()
+          .formatHex(sent, off, Math.min(writeLength, off + frameSize)));
+    }
+    for (String ping : want.pings) {
+      frames.add(WsFrames.OP_PONG + ":" + ping);
+    }
+    if (want.end == WsReference.End.VIOLATION) {
+      frames.add(WsFrames.OP_CLOSE + ":" + want.violationCode);
+    } else if (close) {
+      frames.add(WsFrames.OP_CLOSE + ":" + WsFrames.CLOSE_NORMAL);
+    }
+    byte[] all = written.toByteArray();
+    assertThat(sentFrames(Arrays.copyOfRange(all, hello.length, all.length), !server))
+        .isEqualTo(frames);
+  }
+
+  /** {@link #webSocketHttpHead}: the stream ends before the blank line. */
+  private static final int HEAD_CUT_SHORT = -1;
+  /** {@link #webSocketHttpHead}: no blank line within the limit. */
+  private static final int HEAD_TOO_LONG = -2;
+
+  /**
+   * The length of the HTTP head at the start of {@code wire} (up to and including its first blank
+   * line, within {@code max} bytes), or {@link #HEAD_CUT_SHORT} or {@link #HEAD_TOO_LONG}.
+   */
+  private static int webSocketHttpHead(byte[] wire, int max) {
+    byte[] blank = {'\r', '\n', '\r', '\n'};
+    for (int end = blank.length; end <= Math.min(max, wire.length); end++) {
+      if (Arrays.equals(wire, end - blank.length, end, blank, 0, blank.length)) {
+        return end;
+      }
+    }
+    return wire.length >= max ? HEAD_TOO_LONG : HEAD_CUT_SHORT;
+  }
+
+  /**
+   * The frames in {@code w}, each as its opcode, a colon and its payload in hex (a close frame: its
+   * status in decimal), checking that each has FIN set, no reserved bits, a mask exactly when
+   * {@code masked}, a control payload of at most 125 bytes and nothing after a close frame.
+   */
+  private static List<String> sentFrames(byte[] w, boolean masked) {
+    List<String> frames = new ArrayList<>();
+    int p = 0;
+    while (p < w.length) {
+      assertThat(frames).as("frames before").noneMatch(f -> f.startsWith(WsFrames.OP_CLOSE + ":"));
+      assertThat(w.length - p).as("frame header").isGreaterThanOrEqualTo(2);
+      int b0 = w[p] & 0xff;
+      int b1 = w[p + 1] & 0xff;
+      assertThat(b0 & 0xf0).as("FIN and reserved bits").isEqualTo(0x80);
+      assertThat((b1 & 0x80) != 0).as("masked").isEqualTo(masked);
+      int len7 = b1 & 0x7f;
+      int extended = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
+      int header = 2 + extended + (masked ? 4 : 0);
+      assertThat(w.length - p).as("frame header").isGreaterThanOrEqualTo(header);
+      long length = len7 < 126 ? len7 : 0;
+      for (int i = 0; i < extended; i++) {
+        length = length << 8 | (w[p + 2 + i] & 0xff);
+      }
+      assertThat((long) w.length - p - header).as("frame").isGreaterThanOrEqualTo(length);
+      byte[] body = Arrays.copyOfRange(w, p + header, p + header + (int) length);
+      for (int i = 0; masked && i < body.length; i++) {
+        body[i] ^= w[p + 2 + extended + i % 4];
+      }
+      p += header + (int) length;
+      int opcode = b0 & 0x0f;
+      if (WsFrames.isControl(opcode)) {
+        assertThat(body.length).isLessThanOrEqualTo(WsFrames.MAX_CONTROL_PAYLOAD);
+      }
+      if (opcode == WsFrames.OP_CLOSE) {
+        assertThat(body.length).isGreaterThanOrEqualTo(2);
+        frames.add(opcode + ":" + ((body[0] & 0xff) << 8 | body[1] & 0xff));
+      } else {
+        frames.add(opcode + ":" + HexFormat.of().formatHex(body));
+      }
+    }
+    return frames;
+  }
+
+  /**
+   * A {@link Socket} over a {@link MuxSessionFuzzTest.ScriptedRemote} whose remote sends {@code
+   * wire} and ends its stream, the local side's writes going to {@code sink}: the streams, the read
+   * timeout (ignored: no read blocks) and closing are all a {@link WsConnection} uses of it.
+   */
+  private static final class ScriptedSocket extends Socket {
+    private final MuxSessionFuzzTest.ScriptedRemote remote;
+
+    ScriptedSocket(byte[] wire, OutputStream sink) throws SocketException {
+      super((SocketImpl) null);
+      this.remote = MuxSessionFuzzTest.ScriptedRemote.sending(wire, false, sink);
+    }
+
+    @Override
+    public InputStream getInputStream() {
+      return remote.in();
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+      return remote.out();
+    }
+
+    @Override
+    public void setSoTimeout(int timeout) {}
+
+    @Override
+    public void close() {
+      remote.close();
+    }
+
+    @Override
+    public boolean isClosed() {
+      return remote.isClosed();
     }
   }
 
