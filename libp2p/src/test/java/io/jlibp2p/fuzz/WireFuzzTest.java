@@ -41,6 +41,7 @@ import io.jlibp2p.security.noise.internal.pb.NoiseProtos.NoiseExtensions;
 import io.jlibp2p.security.noise.internal.pb.NoiseProtos.NoiseHandshakePayload;
 import io.jlibp2p.security.plaintext.PlaintextTransport;
 import io.jlibp2p.security.plaintext.internal.pb.PlaintextProtos.Exchange;
+import io.jlibp2p.security.tls.TlsTransport;
 import io.jlibp2p.spi.RawConnection;
 import io.jlibp2p.spi.SecureConnection;
 import io.jlibp2p.transport.websocket.internal.WsAddress;
@@ -55,10 +56,12 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketImpl;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -75,14 +78,14 @@ import javax.crypto.AEADBadTagException;
  * Coverage-guided fuzzing of the wire-format decoders that read what a remote peer sends: the
  * yamux and mplex frame headers, multistream-select messages and whole negotiations (as listener
  * and as dialer), varints, the Noise handshake frames, handshake payload and transport frames, the
- * plaintext exchange, identify messages, peer records and their signed envelopes, and the
- * WebSocket HTTP head and frames, and whole WebSocket connections (handshake and frames) as server
- * and as client.
+ * plaintext exchange, the TLS handshake as server and as client, identify messages, peer records
+ * and their signed envelopes, and the WebSocket HTTP head and frames, and whole WebSocket
+ * connections (handshake and frames) as server and as client.
  *
  * <p>Every input must end in one of two ways: the decoder succeeds, or it throws the exception it
  * documents for bad input ({@link ProtocolViolationException} or {@link EOFException} for stream
  * readers, and {@link ProtocolNegotiationException} for a negotiation without agreement, {@link
- * SecurityHandshakeException} for the Noise and plaintext handshakes, {@link
+ * SecurityHandshakeException} for the Noise, plaintext and TLS handshakes, {@link
  * IllegalArgumentException} for byte-array parsers). Any other exception, an {@link
  * OutOfMemoryError} or a hang is a bug. Where it is cheap, what decodes is also checked: it
  * re-encodes to the bytes it came from, decodes again to an equal value, or matches a simple
@@ -964,6 +967,134 @@ class WireFuzzTest {
         return INVALID;
       }
     }
+  }
+
+  // ---- TLS ----
+
+  /** The identity of the TLS server: the local side as responder, the recorded remote otherwise. */
+  private static final PrivateKey TLS_SERVER_KEY =
+      PrivateKey.generate(KeyType.ED25519, MultiformatsFuzzTest.fixedRandom(10));
+  /** The identity of the TLS client: the local side as initiator, the recorded remote otherwise. */
+  private static final PrivateKey TLS_CLIENT_KEY =
+      PrivateKey.generate(KeyType.SECP256K1, MultiformatsFuzzTest.fixedRandom(11));
+  /** The clock of both TLS sides, for the recording and for every input. */
+  private static final InstantSource TLS_CLOCK = InstantSource.fixed(MultiformatsFuzzTest.NOW);
+
+  /**
+   * The TLS client or server, made anew for each input with the same certificate and TLS
+   * randomness (client or server random, key shares) every time: it sends what it sent when the
+   * seeds were recorded, so a recorded flight of its peer stays valid up to the first message
+   * that covers a signature of ours (ECDSA signatures take the JDK's own randomness).
+   */
+  private static TlsTransport tlsTransport(boolean initiator) {
+    return initiator
+        ? new TlsTransport(TLS_CLIENT_KEY, MultiformatsFuzzTest.fixedRandom(13), TLS_CLOCK)
+        : new TlsTransport(TLS_SERVER_KEY, MultiformatsFuzzTest.fixedRandom(12), TLS_CLOCK);
+  }
+
+  /** Largest TLS record fragment on the wire: 2^14 plus the most a protected record adds. */
+  private static final int MAX_TLS_FRAGMENT = (1 << 14) + 256;
+
+  /**
+   * A TLS handshake whose remote sends the input's bytes and ends its stream; run as responder
+   * (the remote plays a client), or as initiator expecting the recorded server's peer or another
+   * one. Every input must end in one of two ways, with nothing else thrown and without blocking:
+   * the handshake fails with a {@link SecurityHandshakeException} (a {@link
+   * PeerIdMismatchException} only for the other expected peer), the connection closed; or it
+   * succeeds, which only a peer holding its recorded keys can make happen: then the remote is
+   * the recorded peer (and the expected one), the connection reads to its end or fails with a
+   * {@link ProtocolViolationException}, and closing it closes the raw connection. What the local
+   * side wrote must be whole TLS records; the work of one input is bounded by what it allocates.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void tlsHandshake(FuzzedDataProvider data) throws IOException {
+    int role = data.consumeInt(0, 2); // 0: responder, 1: initiator, 2: initiator expecting another
+    byte[] wire = data.consumeRemainingAsBytes();
+    long bound = MAX_TLS_HANDSHAKE_ALLOCATION + 16L * wire.length;
+    long allocated = tlsHandshake(role, wire);
+    if (allocated >= bound) {
+      allocated = tlsHandshake(role, wire); // the first handshakes load and initialize classes
+    }
+    assertThat(allocated).as("bytes allocated for %d bytes of input", wire.length).isLessThan(bound);
+  }
+
+  /**
+   * What one TLS handshake may allocate besides 16 bytes per input byte, once its classes are
+   * loaded: several times the most the seeds take (about 1.2 MB).
+   */
+  private static final long MAX_TLS_HANDSHAKE_ALLOCATION = 8L * 1024 * 1024;
+
+  /**
+   * Runs and checks one handshake of {@link #tlsHandshake(FuzzedDataProvider)}; returns the bytes
+   * the current thread allocated for it.
+   */
+  private static long tlsHandshake(int role, byte[] wire) throws IOException {
+    boolean initiator = role > 0;
+    PeerId recorded =
+        PeerId.fromPublicKey((initiator ? TLS_SERVER_KEY : TLS_CLIENT_KEY).publicKey());
+    PeerId expected =
+        role == 2 ? PeerId.fromPublicKey(NOISE_RESPONDER_KEY.publicKey()) : recorded;
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    MuxSessionFuzzTest.ScriptedRemote connection =
+        MuxSessionFuzzTest.ScriptedRemote.sending(wire, initiator, written);
+    long allocatedBefore = allocatedBytes();
+    TlsTransport local = tlsTransport(initiator);
+    List<ProtocolId> muxers = initiator ? List.of(YAMUX) : List.of(MPLEX, YAMUX);
+    SecureConnection secured = null;
+    try {
+      secured = initiator
+          ? local.secureOutbound(connection, expected, muxers)
+          : local.secureInbound(connection, muxers);
+    } catch (SecurityHandshakeException e) {
+      if (e instanceof PeerIdMismatchException) {
+        assertThat(role).as("mismatch with the expected peer: %s", e).isEqualTo(2);
+      }
+      assertThat(connection.isClosed()).as("connection closed after a failed handshake").isTrue();
+    }
+    if (secured != null) {
+      assertThat(role).as("accepted an unexpected peer").isNotEqualTo(2);
+      assertThat(secured.remotePeer()).isEqualTo(recorded);
+      assertThat(secured.localPeer()).isEqualTo(local.localPeer());
+      assertThat(secured.securityProtocol()).isEqualTo(TlsTransport.PROTOCOL_ID);
+      secured.earlyMuxer().ifPresent(m -> assertThat(muxers).contains(m));
+      assertThat(connection.isClosed()).isFalse();
+      try {
+        secured.in().readAllBytes();
+      } catch (ProtocolViolationException e) {
+        assertThat(connection.isClosed()).as("connection closed after a read failure").isTrue();
+      }
+      secured.close();
+      assertThat(connection.isClosed()).isTrue();
+    }
+    long allocated = allocatedBytes() - allocatedBefore;
+    checkTlsRecords(written.toByteArray());
+    return allocated;
+  }
+
+  /**
+   * Checks that {@code w} is a sequence of whole TLS records: a 5-byte header (content type
+   * change_cipher_spec, alert, handshake or application_data, legacy version 0x0301 or 0x0303, a
+   * length of at most {@link #MAX_TLS_FRAGMENT}), then that many bytes.
+   */
+  private static void checkTlsRecords(byte[] w) {
+    int off = 0;
+    while (off < w.length) {
+      assertThat(w.length - off).as("record header at %d", off).isGreaterThanOrEqualTo(5);
+      int type = w[off] & 0xff;
+      int version = (w[off + 1] & 0xff) << 8 | w[off + 2] & 0xff;
+      int length = (w[off + 3] & 0xff) << 8 | w[off + 4] & 0xff;
+      assertThat(type).as("content type of the record at %d", off).isBetween(20, 23);
+      assertThat(version).as("legacy version of the record at %d", off).isIn(0x0301, 0x0303);
+      assertThat(length).as("length of the record at %d", off).isLessThanOrEqualTo(MAX_TLS_FRAGMENT);
+      off += 5 + length;
+    }
+    assertThat(off).as("the last record is whole").isEqualTo(w.length);
+  }
+
+  /** Bytes the current thread has allocated so far. */
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+        .getCurrentThreadAllocatedBytes();
   }
 
   // ---- identify and records ----
