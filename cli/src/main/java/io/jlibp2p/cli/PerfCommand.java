@@ -9,6 +9,7 @@ import io.jlibp2p.host.Libp2p;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.protocol.perf.Perf;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +30,9 @@ final class PerfCommand implements Callable<Integer> {
       description = "Where the server listens or is reached; a multiaddr chooses the transport itself.")
   String address;
 
-  @Option(names = "--transport", defaultValue = "tcp", description = "tcp (default), ws or quic-v1 when the address is IP:PORT.")
+  @Option(names = "--transport", defaultValue = "tcp",
+      description = "tcp (default), ws or quic-v1: what the client dials at IP:PORT. A server at IP:PORT listens"
+          + " on TCP (WebSocket with ws) and on QUIC-v1 at that port, as the test-plans perf servers do.")
   String transport;
 
   @Option(names = "--security", defaultValue = "noise", description = "noise (default), tls or plaintext.")
@@ -44,26 +47,37 @@ final class PerfCommand implements Callable<Integer> {
   @Option(names = "--download-bytes", defaultValue = "0", paramLabel = "N")
   long downloadBytes;
 
-  private Multiaddr multiaddr() {
+  /**
+   * The addresses the server listens on, or the one the client dials: a multiaddr as given, else
+   * derived from IP:PORT and {@code --transport}.
+   */
+  List<Multiaddr> addresses() {
     if (address.startsWith("/")) {
-      return Multiaddr.parse(address);
+      return List.of(Multiaddr.parse(address));
     }
     int colon = address.lastIndexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException("server address: " + address + " (expected: IP:PORT or a multiaddr)");
     }
     String ip = address.substring(0, colon).replace("[", "").replace("]", "");
-    return Multiaddr.parse(Stacks.listenAddress(transport, ip, Integer.parseInt(address.substring(colon + 1))));
+    int port = Integer.parseInt(address.substring(colon + 1));
+    if (!server) {
+      return List.of(Multiaddr.parse(Stacks.listenAddress(transport, ip, port)));
+    }
+    String stream = transport.equals("ws") ? "ws" : "tcp";
+    return List.of(
+        Multiaddr.parse(Stacks.listenAddress(stream, ip, port)),
+        Multiaddr.parse(Stacks.listenAddress("quic-v1", ip, port)));
   }
 
   @Override
   public Integer call() {
     try {
+      List<Multiaddr> addrs = addresses();
       Libp2p.Builder b = Libp2p.builder().identity(PrivateKey.generate(KeyType.ED25519));
-      Stacks.configure(b, transport, security, muxer, "127.0.0.1");
-      Multiaddr addr = multiaddr();
+      Stacks.configure(b, addrs.stream().map(Stacks::transportOf).toList(), security, muxer);
       if (server) {
-        b.listen(addr).handler(Perf.ID, new Perf());
+        b.listen(addrs.toArray(Multiaddr[]::new)).handler(Perf.ID, new Perf());
         Host host = b.build();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,7 +91,7 @@ final class PerfCommand implements Callable<Integer> {
         return 0;
       }
       try (Host host = b.noListen().build()) {
-        return client(host, addr);
+        return client(host, addrs.getFirst());
       }
     } catch (Exception e) {
       System.err.println("perf failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));

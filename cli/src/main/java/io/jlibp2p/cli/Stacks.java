@@ -1,6 +1,8 @@
 package io.jlibp2p.cli;
 
 import io.jlibp2p.host.Libp2p;
+import io.jlibp2p.multiformats.Multiaddr;
+import io.jlibp2p.multiformats.Multiaddr.Protocol;
 import io.jlibp2p.muxer.mplex.MplexMuxer;
 import io.jlibp2p.muxer.yamux.YamuxMuxer;
 import io.jlibp2p.security.noise.NoiseTransport;
@@ -9,6 +11,7 @@ import io.jlibp2p.security.tls.TlsTransport;
 import io.jlibp2p.transport.quic.QuicTransport;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.transport.websocket.WebSocketTransport;
+import java.util.List;
 
 /** Host configurations named the way the libp2p test-plans name them. */
 final class Stacks {
@@ -19,14 +22,27 @@ final class Stacks {
    * address for {@code ip}.
    */
   static String configure(Libp2p.Builder b, String transport, String security, String muxer, String ip) {
-    switch (transport) {
-      case "tcp" -> b.transport(new TcpTransport());
-      case "ws" -> b.transport(new WebSocketTransport());
-      case "quic-v1" -> {
-        b.muxedTransport(QuicTransport::new);
-        return listenAddress(transport, ip, 0); // secure and multiplexed by itself
+    configure(b, List.of(transport), security, muxer);
+    return listenAddress(transport, ip, 0);
+  }
+
+  /**
+   * Configures {@code b} with {@code transports} and, when one of them is not secured and
+   * multiplexed by itself (all but quic-v1), one security protocol and one muxer.
+   */
+  static void configure(Libp2p.Builder b, List<String> transports, String security, String muxer) {
+    boolean upgraded = false;
+    for (String transport : transports) {
+      switch (transport) {
+        case "tcp" -> b.transport(new TcpTransport());
+        case "ws" -> b.transport(new WebSocketTransport());
+        case "quic-v1" -> b.muxedTransport(QuicTransport::new); // secure and multiplexed by itself
+        default -> throw new IllegalArgumentException("transport: " + transport + " (expected: tcp, ws, quic-v1)");
       }
-      default -> throw new IllegalArgumentException("transport: " + transport + " (expected: tcp, ws, quic-v1)");
+      upgraded |= !transport.equals("quic-v1");
+    }
+    if (!upgraded) {
+      return;
     }
     switch (security) {
       case "noise" -> b.security(NoiseTransport::new);
@@ -39,7 +55,20 @@ final class Stacks {
       case "mplex" -> b.muxer(new MplexMuxer());
       default -> throw new IllegalArgumentException("muxer: " + muxer + " (expected: yamux, mplex)");
     }
-    return listenAddress(transport, ip, 0);
+  }
+
+  /** The test-plans name of the transport that {@code address} is reached over. */
+  static String transportOf(Multiaddr address) {
+    if (address.has(Protocol.QUIC_V1)) {
+      return "quic-v1";
+    }
+    if (address.has(Protocol.WS) || address.has(Protocol.WSS)) {
+      return "ws";
+    }
+    if (address.has(Protocol.TCP)) {
+      return "tcp";
+    }
+    throw new IllegalArgumentException("address: " + address + " (expected: a tcp, ws or quic-v1 multiaddr)");
   }
 
   /** The multiaddr of {@code transport} at {@code ip} and {@code port}. */

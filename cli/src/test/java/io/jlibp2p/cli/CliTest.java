@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -123,8 +125,35 @@ class CliTest {
     }
   }
 
+  /**
+   * The lines {@code in} will print, read by a virtual thread, so that a test waits for each with
+   * a deadline instead of blocking on a pipe (which no timeout interrupts).
+   */
+  private static BlockingQueue<String> linesOf(java.io.InputStream in) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread.ofVirtual().start(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        for (String l; (l = r.readLine()) != null; ) {
+          if (!l.equals(INCUBATOR_NOTICE)) {
+            lines.add(l);
+          }
+        }
+      } catch (java.io.IOException e) {
+        // the process ended
+      }
+    });
+    return lines;
+  }
+
+  /** The next line, waiting at most 60 s. */
+  private static String next(BlockingQueue<String> lines) throws InterruptedException {
+    String l = lines.poll(60, TimeUnit.SECONDS);
+    assertThat(l).as("a line within 60 s").isNotNull();
+    return l;
+  }
+
   @Test
-  void perfClientAgainstPerfServer() throws Exception {
+  void perfServerAnswersClientsOverTcpAndQuicOnOnePort() throws Exception {
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       port = s.getLocalPort();
@@ -134,13 +163,22 @@ class CliTest {
         .redirectError(ProcessBuilder.Redirect.PIPE)
         .start();
     try {
-      BufferedReader err = new BufferedReader(new InputStreamReader(server.getErrorStream(), StandardCharsets.UTF_8));
-      assertThat(readLine(err)).startsWith("perf server listening: /ip4/127.0.0.1/tcp/" + port);
-      List<String> out = run(jlibp2p("perf", "--server-address", "127.0.0.1:" + port, "--transport", "tcp",
-          "--upload-bytes", "10000000", "--download-bytes", "20000000"), 0);
-      assertThat(out.getLast()).matches(
-          "\\{\"type\":\"final\",\"timeSeconds\":[0-9.]+,\"uploadBytes\":10000000,\"downloadBytes\":20000000}");
-      assertThat(out).allSatisfy(l -> assertThat(l).startsWith("{\"type\":"));
+      BlockingQueue<String> err = linesOf(server.getErrorStream());
+      // as the test-plans perf servers: TCP and QUIC-v1 on the same port, whatever --transport says
+      assertThat(List.of(next(err), next(err))).satisfiesExactly(
+          l -> assertThat(l).startsWith("perf server listening: /ip4/127.0.0.1/tcp/" + port + "/p2p/"),
+          l -> assertThat(l).startsWith("perf server listening: /ip4/127.0.0.1/udp/" + port + "/quic-v1/p2p/"));
+      for (String transport : List.of("tcp", "quic-v1")) {
+        List<String> out = run(jlibp2p("perf", "--server-address", "127.0.0.1:" + port, "--transport", transport,
+            "--upload-bytes", "10000000", "--download-bytes", "20000000"), 0);
+        assertThat(out.getLast()).as(transport).matches(
+            "\\{\"type\":\"final\",\"timeSeconds\":[0-9.]+,\"uploadBytes\":10000000,\"downloadBytes\":20000000}");
+        assertThat(out).allSatisfy(l -> assertThat(l).startsWith("{\"type\":"));
+      }
+      // a multiaddr chooses the transport itself
+      List<String> out = run(jlibp2p("perf", "--server-address", "/ip4/127.0.0.1/udp/" + port + "/quic-v1",
+          "--upload-bytes", "1000", "--download-bytes", "2000"), 0);
+      assertThat(out.getLast()).contains("\"uploadBytes\":1000,\"downloadBytes\":2000}");
     } finally {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
