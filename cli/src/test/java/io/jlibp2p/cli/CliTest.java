@@ -32,22 +32,57 @@ class CliTest {
     return new ProcessBuilder(cmd);
   }
 
+  /** Runs a command to its end (at most 60 s) and returns its output lines, stdout and stderr merged. */
   private static List<String> run(ProcessBuilder pb, int expectedExit) throws Exception {
     Process p = pb.redirectErrorStream(true).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = new String(out, StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(text).isEqualTo(expectedExit);
-    return text.lines().filter(l -> !l.equals(INCUBATOR_NOTICE)).toList();
+    try {
+      BlockingQueue<String> lines = linesOf(p.getInputStream());
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the command ended within 60 s").isTrue();
+      List<String> out = new ArrayList<>();
+      for (String l; (l = lines.poll(10, TimeUnit.SECONDS)) != END; ) {
+        assertThat(l).as("the end of the output within 10 s").isNotNull();
+        out.add(l);
+      }
+      assertThat(p.exitValue()).as(String.join("\n", out)).isEqualTo(expectedExit);
+      return out;
+    } finally {
+      p.destroyForcibly();
+    }
   }
 
   /** What the JVM prints on stderr at every start with the Vector API (README: JVM options). */
   private static final String INCUBATOR_NOTICE = "WARNING: Using incubator modules: jdk.incubator.vector";
 
-  /** The next line that is not {@link #INCUBATOR_NOTICE}. */
-  private static String readLine(BufferedReader r) throws java.io.IOException {
-    String line = r.readLine();
-    return INCUBATOR_NOTICE.equals(line) ? r.readLine() : line;
+  /** What {@link #linesOf} queues after the last line. */
+  private static final String END = new String("end of output");
+
+  /**
+   * The lines {@code in} will print but {@link #INCUBATOR_NOTICE}, then {@link #END}; read by a
+   * virtual thread, so that a test waits for each with a deadline instead of blocking on a pipe
+   * (which no timeout interrupts).
+   */
+  private static BlockingQueue<String> linesOf(java.io.InputStream in) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread.ofVirtual().start(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        for (String l; (l = r.readLine()) != null; ) {
+          if (!l.equals(INCUBATOR_NOTICE)) {
+            lines.add(l);
+          }
+        }
+      } catch (java.io.IOException e) {
+        // the process ended
+      }
+      lines.add(END);
+    });
+    return lines;
+  }
+
+  /** The next line, waiting at most 60 s. */
+  private static String next(BlockingQueue<String> lines) throws InterruptedException {
+    String l = lines.poll(60, TimeUnit.SECONDS);
+    assertThat(l).as("a line within 60 s").isNotNull().isNotSameAs(END);
+    return l;
   }
 
   @Test
@@ -58,11 +93,11 @@ class CliTest {
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     try {
-      BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-      String idLine = r.readLine();
+      BlockingQueue<String> r = linesOf(node.getInputStream());
+      String idLine = next(r);
       assertThat(idLine).startsWith("peer id: ");
       String peerId = idLine.substring("peer id: ".length());
-      String listening = r.readLine();
+      String listening = next(r);
       assertThat(listening).startsWith("listening: /ip4/127.0.0.1/tcp/").endsWith("/p2p/" + peerId);
 
       List<String> id = run(jlibp2p("id", "--key", key.toString()), 0);
@@ -85,9 +120,9 @@ class CliTest {
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     try {
-      BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-      String peerId = r.readLine().substring("peer id: ".length());
-      String listening = r.readLine();
+      BlockingQueue<String> r = linesOf(node.getInputStream());
+      String peerId = next(r).substring("peer id: ".length());
+      String listening = next(r);
       assertThat(listening).startsWith("listening: /ip4/127.0.0.1/tcp/").endsWith("/ws/p2p/" + peerId);
       List<String> ping = run(jlibp2p("ping", listening.substring("listening: ".length()), "--count", "2"), 0);
       assertThat(ping).filteredOn(l -> l.startsWith("ping ")).hasSize(2)
@@ -107,10 +142,10 @@ class CliTest {
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     try {
-      BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-      assertThat(r.readLine()).startsWith("wss certificate: self-signed for localhost, 127.0.0.1");
-      String peerId = r.readLine().substring("peer id: ".length());
-      String listening = r.readLine();
+      BlockingQueue<String> r = linesOf(node.getInputStream());
+      assertThat(next(r)).startsWith("wss certificate: self-signed for localhost, 127.0.0.1");
+      String peerId = next(r).substring("peer id: ".length());
+      String listening = next(r);
       assertThat(listening).startsWith("listening: /ip4/127.0.0.1/tcp/").endsWith("/tls/ws/p2p/" + peerId);
       String address = listening.substring("listening: ".length());
       // the JDK's trust store does not know the certificate: refused
@@ -123,33 +158,6 @@ class CliTest {
       node.destroy();
       assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
-  }
-
-  /**
-   * The lines {@code in} will print, read by a virtual thread, so that a test waits for each with
-   * a deadline instead of blocking on a pipe (which no timeout interrupts).
-   */
-  private static BlockingQueue<String> linesOf(java.io.InputStream in) {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String l; (l = r.readLine()) != null; ) {
-          if (!l.equals(INCUBATOR_NOTICE)) {
-            lines.add(l);
-          }
-        }
-      } catch (java.io.IOException e) {
-        // the process ended
-      }
-    });
-    return lines;
-  }
-
-  /** The next line, waiting at most 60 s. */
-  private static String next(BlockingQueue<String> lines) throws InterruptedException {
-    String l = lines.poll(60, TimeUnit.SECONDS);
-    assertThat(l).as("a line within 60 s").isNotNull();
-    return l;
   }
 
   @Test
@@ -194,9 +202,9 @@ class CliTest {
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     try {
-      BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-      String peerId = r.readLine().substring("peer id: ".length());
-      List<String> listening = List.of(r.readLine(), r.readLine());
+      BlockingQueue<String> r = linesOf(node.getInputStream());
+      String peerId = next(r).substring("peer id: ".length());
+      List<String> listening = List.of(next(r), next(r));
       assertThat(listening).anySatisfy(l -> assertThat(l).startsWith("listening: /ip4/127.0.0.1/tcp/"));
       String quic = listening.stream().filter(l -> l.contains("/udp/")).findFirst().orElseThrow();
       assertThat(quic).startsWith("listening: /ip4/127.0.0.1/udp/").endsWith("/quic-v1/p2p/" + peerId);
