@@ -35,10 +35,12 @@ final class PerfCommand implements Callable<Integer> {
           + " on TCP (WebSocket with ws) and on QUIC-v1 at that port, as the test-plans perf servers do.")
   String transport;
 
-  @Option(names = "--security", defaultValue = "noise", description = "noise (default), tls or plaintext.")
+  @Option(names = "--security", defaultValue = "noise",
+      description = "noise (default), tls or plaintext. A server prefers it and also accepts noise and tls.")
   String security;
 
-  @Option(names = "--muxer", defaultValue = "yamux", description = "yamux (default) or mplex.")
+  @Option(names = "--muxer", defaultValue = "yamux",
+      description = "yamux (default) or mplex. A server prefers it and also accepts the other.")
   String muxer;
 
   @Option(names = "--upload-bytes", defaultValue = "0", paramLabel = "N")
@@ -75,7 +77,11 @@ final class PerfCommand implements Callable<Integer> {
     try {
       List<Multiaddr> addrs = addresses();
       Libp2p.Builder b = Libp2p.builder().identity(PrivateKey.generate(KeyType.ED25519));
-      Stacks.configure(b, addrs.stream().map(Stacks::transportOf).toList(), security, muxer);
+      // a server also accepts the other common stacks after the chosen ones, as go-libp2p hosts do
+      List<String> securities = server && !security.equals("plaintext")
+          ? Stacks.preferring(security, List.of("noise", "tls")) : List.of(security);
+      List<String> muxers = server ? Stacks.preferring(muxer, List.of("yamux", "mplex")) : List.of(muxer);
+      Stacks.configure(b, addrs.stream().map(Stacks::transportOf).toList(), securities, muxers);
       if (server) {
         b.listen(addrs.toArray(Multiaddr[]::new)).handler(Perf.ID, new Perf());
         Host host = b.build();

@@ -12,6 +12,7 @@ import io.jlibp2p.transport.quic.QuicTransport;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.transport.websocket.WebSocketTransport;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Host configurations named the way the libp2p test-plans name them. */
 final class Stacks {
@@ -22,15 +23,15 @@ final class Stacks {
    * address for {@code ip}.
    */
   static String configure(Libp2p.Builder b, String transport, String security, String muxer, String ip) {
-    configure(b, List.of(transport), security, muxer);
+    configure(b, List.of(transport), List.of(security), List.of(muxer));
     return listenAddress(transport, ip, 0);
   }
 
   /**
    * Configures {@code b} with {@code transports} and, when one of them is not secured and
-   * multiplexed by itself (all but quic-v1), one security protocol and one muxer.
+   * multiplexed by itself (all but quic-v1), the security protocols and muxers, in preference order.
    */
-  static void configure(Libp2p.Builder b, List<String> transports, String security, String muxer) {
+  static void configure(Libp2p.Builder b, List<String> transports, List<String> securities, List<String> muxers) {
     boolean upgraded = false;
     for (String transport : transports) {
       switch (transport) {
@@ -44,17 +45,26 @@ final class Stacks {
     if (!upgraded) {
       return;
     }
-    switch (security) {
-      case "noise" -> b.security(NoiseTransport::new);
-      case "tls" -> b.security(TlsTransport::new);
-      case "plaintext" -> b.security(PlaintextTransport::new);
-      default -> throw new IllegalArgumentException("security: " + security + " (expected: noise, tls, plaintext)");
+    for (String security : securities) {
+      switch (security) {
+        case "noise" -> b.security(NoiseTransport::new);
+        case "tls" -> b.security(TlsTransport::new);
+        case "plaintext" -> b.security(PlaintextTransport::new);
+        default -> throw new IllegalArgumentException("security: " + security + " (expected: noise, tls, plaintext)");
+      }
     }
-    switch (muxer) {
-      case "yamux" -> b.muxer(new YamuxMuxer());
-      case "mplex" -> b.muxer(new MplexMuxer());
-      default -> throw new IllegalArgumentException("muxer: " + muxer + " (expected: yamux, mplex)");
+    for (String muxer : muxers) {
+      switch (muxer) {
+        case "yamux" -> b.muxer(new YamuxMuxer());
+        case "mplex" -> b.muxer(new MplexMuxer());
+        default -> throw new IllegalArgumentException("muxer: " + muxer + " (expected: yamux, mplex)");
+      }
     }
+  }
+
+  /** {@code first}, then those of {@code others} that are not it: a server's preference order. */
+  static List<String> preferring(String first, List<String> others) {
+    return Stream.concat(Stream.of(first), others.stream().filter(o -> !o.equals(first))).toList();
   }
 
   /** The test-plans name of the transport that {@code address} is reached over. */

@@ -183,6 +183,10 @@ class CliTest {
             "\\{\"type\":\"final\",\"timeSeconds\":[0-9.]+,\"uploadBytes\":10000000,\"downloadBytes\":20000000}");
         assertThat(out).allSatisfy(l -> assertThat(l).startsWith("{\"type\":"));
       }
+      // the server accepts TLS and mplex too, after its Noise and yamux
+      List<String> tls = run(jlibp2p("perf", "--server-address", "127.0.0.1:" + port, "--security", "tls",
+          "--muxer", "mplex", "--upload-bytes", "1000", "--download-bytes", "2000"), 0);
+      assertThat(tls.getLast()).contains("\"uploadBytes\":1000,\"downloadBytes\":2000}");
       // a multiaddr chooses the transport itself
       List<String> out = run(jlibp2p("perf", "--server-address", "/ip4/127.0.0.1/udp/" + port + "/quic-v1",
           "--upload-bytes", "1000", "--download-bytes", "2000"), 0);
