@@ -63,8 +63,9 @@ final class PerfCommand implements Callable<Integer> {
     }
     String ip = address.substring(0, colon).replace("[", "").replace("]", "");
     int port = Integer.parseInt(address.substring(colon + 1));
+    Multiaddr asked = Multiaddr.parse(Stacks.listenAddress(transport, ip, port)); // rejects an unknown --transport
     if (!server) {
-      return List.of(Multiaddr.parse(Stacks.listenAddress(transport, ip, port)));
+      return List.of(asked);
     }
     String stream = transport.equals("ws") ? "ws" : "tcp";
     return List.of(
