@@ -52,11 +52,15 @@ class PerfInteropTest {
   }
 
   private static String listenAddress(String transport) {
-    return transport.equals("quic") ? "/ip4/127.0.0.1/udp/0/quic-v1" : "/ip4/127.0.0.1/tcp/0";
+    return switch (transport) {
+      case "quic" -> "/ip4/127.0.0.1/udp/0/quic-v1";
+      case "ws" -> "/ip4/127.0.0.1/tcp/0/ws"; // the builder's default transports include WebSocket
+      default -> "/ip4/127.0.0.1/tcp/0";
+    };
   }
 
   @ParameterizedTest(name = "js client, jlibp2p server: {0}/{1}/{2}")
-  @CsvSource({"tcp, noise, yamux", "tcp, tls, mplex", "quic, quic, quic"})
+  @CsvSource({"tcp, noise, yamux", "tcp, tls, mplex", "ws, noise, yamux", "quic, quic, quic"})
   void jsClientAgainstOurServer(String transport, String security, String muxer) throws Exception {
     try (Host server = stack(transport, security, muxer).listen(listenAddress(transport))
         .handler(Perf.ID, new Perf()).build()) {
@@ -77,7 +81,7 @@ class PerfInteropTest {
   }
 
   @ParameterizedTest(name = "jlibp2p client, js server: {0}/{1}/{2}")
-  @CsvSource({"tcp, noise, yamux", "tcp, tls, mplex", "quic, quic, quic"})
+  @CsvSource({"tcp, noise, yamux", "tcp, tls, mplex", "ws, noise, yamux", "quic, quic, quic"})
   void ourClientAgainstJsServer(String transport, String security, String muxer) throws Exception {
     try (PerfScript js = PerfScript.start("server", "--transport", transport, "--security", security,
             "--muxer", muxer);
