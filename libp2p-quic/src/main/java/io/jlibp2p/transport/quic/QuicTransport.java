@@ -24,8 +24,10 @@ import java.util.Objects;
  * family when there is one (the remote sees our listening port, as hole punching needs), else from
  * a shared ephemeral socket. Streams: half-close is FIN, reset is RESET_STREAM plus STOP_SENDING.
  *
- * <p>On Linux the sockets use Netty's native epoll transport (many datagrams per read system call,
- * segmented sends), else Java NIO; {@code -Djlibp2p.quic.nio=true} forces NIO.
+ * <p>On Linux the sockets use Netty's native epoll transport (segmented sends, and received
+ * datagrams coalesced by the kernel, or else many datagrams per read system call), else Java NIO;
+ * {@code -Djlibp2p.quic.nio=true} forces NIO, {@code -Djlibp2p.quic.gro=false} turns coalescing
+ * off.
  *
  * <p>Thread-safe. {@link #dial} blocks until the handshake is done (at most the timeout given and
  * {@link QuicConfig#handshakeTimeout()}). The transport owns its threads ({@link

@@ -22,6 +22,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannelConfig;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.handler.codec.quic.EpollQuicUtils;
@@ -76,6 +77,27 @@ public final class QuicEngine implements AutoCloseable {
 
   /** One epoll read: room for this many datagrams at once. */
   static final int EPOLL_READ_BUFFER = 32 * DATAGRAM_BUFFER;
+
+  /**
+   * Whether epoll sockets ask the kernel to coalesce received datagrams (UDP GRO): unless the
+   * system property {@code jlibp2p.quic.gro} is false. A socket whose kernel refuses falls back to
+   * batched reads of single datagrams.
+   */
+  static final boolean GRO = EPOLL && !"false".equals(System.getProperty("jlibp2p.quic.gro"));
+
+  /**
+   * One read under GRO: the largest coalesced train the kernel delivers (64 KiB), which Netty
+   * splits back into datagrams by the segment size the kernel reports.
+   */
+  static final int GRO_READ_BUFFER = 64 * 1024;
+
+  /**
+   * Datagrams (each segment of a train counts) that one event-loop wake-up reads under GRO before
+   * the codecs send what they call for, acknowledgements first. With Netty's default (16, one train)
+   * the receiver acknowledged every train, the sender answered each acknowledgement with a short
+   * train, and both sides spent twice the CPU per byte.
+   */
+  static final int GRO_MESSAGES_PER_READ = 64;
 
   /** Datagrams sent in one system call when the kernel can segment them (GSO). */
   static final int SEND_SEGMENTS = 16;
@@ -262,7 +284,7 @@ public final class QuicEngine implements AutoCloseable {
             .channelFactory(() -> EPOLL ? new EpollDatagramChannel(family) : new NioDatagramChannel(family))
             .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
             .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(EPOLL ? EPOLL_READ_BUFFER : DATAGRAM_BUFFER))
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(readBuffer(GRO)))
             .handler(
                 new ChannelInitializer<DatagramChannel>() {
                   @Override
@@ -276,10 +298,14 @@ public final class QuicEngine implements AutoCloseable {
                     p.addLast(client);
                   }
                 });
-    if (EPOLL) {
-      // many datagrams per system call (recvmmsg). Not UDP_GRO: Netty then hands segmented
-      // trains (our GSO sends, quinn's) to the codec as one datagram, and connections stall.
-      b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM_BUFFER);
+    if (GRO) {
+      // one coalesced train per system call (recvmsg), split by Netty; not with recvmmsg, whose
+      // reads lose the segment size and hand whole trains to the codec as one datagram
+      b.option(EpollChannelOption.UDP_GRO, true)
+          .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
+          .option(ChannelOption.MAX_MESSAGES_PER_READ, GRO_MESSAGES_PER_READ);
+    } else if (EPOLL) {
+      b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM_BUFFER); // recvmmsg
     }
     ChannelFuture f = b.bind(bind).awaitUninterruptibly();
     if (!f.isSuccess()) {
@@ -287,11 +313,21 @@ public final class QuicEngine implements AutoCloseable {
       throw new IOException("cannot bind UDP " + bind + ": " + c.getMessage(), c);
     }
     Channel ch = f.channel();
+    if (GRO && !((EpollDatagramChannelConfig) ch.config()).isUdpGro()) {
+      // the kernel refused UDP_GRO (before Linux 5.0); Netty logged it: batched single datagrams
+      ch.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM_BUFFER);
+      ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(readBuffer(false)));
+    }
     QuicEndpoint ep = new QuicEndpoint(ch, listening, clientIds);
     ch.attr(ENDPOINT).set(ep);
     endpoints.add(ep);
     ch.closeFuture().addListener(x -> endpoints.remove(ep));
     return ep;
+  }
+
+  /** The buffer of one socket read: a coalesced train, many datagrams (epoll) or one (NIO). */
+  private static int readBuffer(boolean gro) {
+    return gro ? GRO_READ_BUFFER : EPOLL ? EPOLL_READ_BUFFER : DATAGRAM_BUFFER;
   }
 
   private <B extends QuicCodecBuilder<B>> B common(B b) {
@@ -349,6 +385,14 @@ public final class QuicEngine implements AutoCloseable {
   /** Live UDP sockets, for tests. */
   int openSockets() {
     return endpoints.size();
+  }
+
+  /** Live UDP sockets whose received datagrams the kernel coalesces (UDP GRO), for tests. */
+  int coalescingSockets() {
+    return (int)
+        endpoints.stream()
+            .filter(e -> e.channel.config() instanceof EpollDatagramChannelConfig c && c.isUdpGro())
+            .count();
   }
 
   @Override
