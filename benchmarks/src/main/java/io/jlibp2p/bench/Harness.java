@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The side-by-side benchmark harness: ceilings, jlibp2p and js-libp2p throughput, latencies,
@@ -144,7 +145,7 @@ public final class Harness {
    *
    * @param values what was measured (empty unless {@link #ok})
    * @param status {@code ok}, {@code not available} or {@code failed}
-   * @param reason why not, for the other statuses
+   * @param reason why not, for the other statuses; for {@code ok}, empty or why it took a second try
    */
   public record Outcome(Map<String, Double> values, String status, String reason) {
     public Outcome {
@@ -313,13 +314,14 @@ public final class Harness {
     for (Combination c : config.combinations()) {
       Ceiling before = nearbyCeilings(c);
       progress(c.name() + ": jlibp2p");
-      Outcome j = jlibp2p(c);
+      Outcome j = onceMore(c.name() + ": jlibp2p", () -> jlibp2p(c));
       progress(c.name() + ": jlibp2p " + j.status() + " " + j.reason());
       Ceiling nearby = j.isOk() ? before.max(nearbyCeilings(c)) : Ceiling.NONE;
       Outcome js = Outcome.notAvailable("not run (--no-js)");
       if (config.js()) {
         progress(c.name() + ": js-libp2p");
-        js = js(c, j.values().getOrDefault("warmupSeconds", 0.0));
+        double warmup = j.values().getOrDefault("warmupSeconds", 0.0);
+        js = onceMore(c.name() + ": js-libp2p", () -> js(c, warmup));
         progress(c.name() + ": js-libp2p " + js.status() + " " + js.reason());
       }
       rows.add(new Row(c, j, js, nearby));
@@ -335,6 +337,24 @@ public final class Harness {
     env.put("load average after", Environment.loadAverage());
     env.put("CPU taken by other guests during the run", Environment.stolen(cpuBefore, Environment.cpuTimes()));
     return new Results(env, config, ceilingStart, ceilingEnd, rows, memory, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /**
+   * One side of a measurement, run a second time if the first failed (a hang or crash of either
+   * process); an outcome of a second try gives the first failure as its reason, which the report
+   * prints.
+   */
+  static Outcome onceMore(String what, Supplier<Outcome> side) {
+    Outcome first = side.get();
+    if (!first.status().equals("failed")) {
+      return first;
+    }
+    progress(what + " failed, trying once more: " + first.reason());
+    Outcome second = side.get();
+    String why = "the first try failed: " + first.reason();
+    return second.isOk()
+        ? new Outcome(second.values(), "ok", why)
+        : new Outcome(Map.of(), second.status(), second.reason() + "; " + why);
   }
 
   /** Each ceiling as the best of three runs (the machine is shared: the best is the least disturbed). */

@@ -129,4 +129,33 @@ class TargetsTest {
       assertThat(v.worst()).isEqualTo("not measured");
     });
   }
+
+  @Test
+  void aFailedSideRunsOnceMoreAndTheReportSaysSo() {
+    java.util.Iterator<Outcome> tries = List.of(Outcome.failed("timed out"), side(300, 300, 4, 0.3)).iterator();
+    Outcome o = Harness.onceMore("test", tries::next);
+    assertThat(o.isOk()).isTrue();
+    assertThat(o.get("uploadBytes")).contains(300 * MIB);
+    assertThat(o.reason()).isEqualTo("the first try failed: timed out");
+
+    Results r = results(1100, 250, 0.06, memory(60, 0, 5000));
+    List<Row> rows = new ArrayList<>(r.rows());
+    Row first = rows.getFirst();
+    rows.set(0, new Row(first.combination(), first.jlibp2p(), o, first.nearby()));
+    String md = Report.markdown(new Results(r.environment(), r.config(), r.ceilingStart(), r.ceilingEnd(), rows, r.memory(), r.elapsed()));
+    assertThat(md)
+        .contains("- tcp/noise/yamux, js-libp2p: measured on a second try; the first try failed: timed out")
+        .doesNotContain("Nothing: every combination ran on both sides.");
+    assertThat(Report.markdown(r)).contains("Nothing: every combination ran on both sides.");
+  }
+
+  @Test
+  void aSideIsTriedTwiceAtMost() {
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    Outcome o = Harness.onceMore("test", () -> Outcome.failed("crash " + calls.incrementAndGet()));
+    assertThat(calls).hasValue(2);
+    assertThat(o.status()).isEqualTo("failed");
+    assertThat(o.reason()).isEqualTo("crash 2; the first try failed: crash 1");
+    assertThat(Harness.onceMore("test", () -> Outcome.notAvailable("no node")).status()).isEqualTo("not available");
+  }
 }
