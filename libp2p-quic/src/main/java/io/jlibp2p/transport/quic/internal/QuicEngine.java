@@ -99,8 +99,12 @@ public final class QuicEngine implements AutoCloseable {
    */
   static final int GRO_MESSAGES_PER_READ = 64;
 
-  /** Datagrams sent in one system call when the kernel can segment them (GSO). */
-  static final int SEND_SEGMENTS = 16;
+  /**
+   * Datagrams sent in one system call when the kernel can segment them (GSO): 32 of 1,452 bytes,
+   * within the kernel's 64 segments and 64 KiB. Against 16, with GRO on the receiving side, in 4
+   * alternating pairs on loopback: uploads ahead in all 4 (median +7%), downloads in 3.
+   */
+  static final int SEND_SEGMENTS = 32;
 
   /** Kernel socket buffers asked for (the kernel may grant less). */
   static final int SOCKET_BUFFER = 4 * 1024 * 1024;
