@@ -4,6 +4,8 @@ import io.jlibp2p.bench.Harness.Outcome;
 import io.jlibp2p.bench.Harness.Results;
 import io.jlibp2p.bench.Harness.Row;
 import io.jlibp2p.security.noise.internal.CipherState;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -169,29 +171,33 @@ final class Report {
           v.get("manyOpenSeconds")));
     }
     b.append("\n## Not measured here, or only on a second try\n\n");
-    if (r.rows().stream().allMatch(row -> row.jlibp2p().isOk() && row.js().isOk()
-        && row.jlibp2p().reason().isEmpty() && row.js().reason().isEmpty())) {
+    List<String> notes = new ArrayList<>();
+    for (Row row : r.rows()) {
+      failure(notes, row.combination().name() + ", jlibp2p", row.jlibp2p());
+      failure(notes, row.combination().name() + ", js-libp2p", row.js());
+    }
+    for (Row row : r.rows()) {
+      secondTry(notes, row.combination().name() + ", jlibp2p", row.jlibp2p());
+      secondTry(notes, row.combination().name() + ", js-libp2p", row.js());
+    }
+    if (notes.isEmpty()) {
       b.append("Nothing: every combination ran on both sides.\n");
     }
-    for (Row row : r.rows()) {
-      if (!row.jlibp2p().isOk()) {
-        b.append("- ").append(row.combination().name()).append(", jlibp2p: ").append(status(row.jlibp2p())).append(" — ").append(row.jlibp2p().reason()).append("\n");
-      }
-      if (!row.js().isOk()) {
-        b.append("- ").append(row.combination().name()).append(", js-libp2p: ").append(status(row.js())).append(" — ").append(row.js().reason()).append("\n");
-      }
-    }
-    for (Row row : r.rows()) {
-      secondTry(b, row.combination().name() + ", jlibp2p", row.jlibp2p());
-      secondTry(b, row.combination().name() + ", js-libp2p", row.js());
-    }
+    notes.forEach(n -> b.append("- ").append(n).append("\n"));
     return b.toString();
   }
 
+  /** A line for a side that was not measured. */
+  private static void failure(List<String> notes, String side, Outcome o) {
+    if (!o.isOk()) {
+      notes.add(side + ": " + status(o) + " — " + o.reason());
+    }
+  }
+
   /** A line for a side measured only on its second try. */
-  private static void secondTry(StringBuilder b, String side, Outcome o) {
+  private static void secondTry(List<String> notes, String side, Outcome o) {
     if (o.isOk() && !o.reason().isEmpty()) {
-      b.append("- ").append(side).append(": measured on a second try; ").append(o.reason()).append("\n");
+      notes.add(side + ": measured on a second try; " + o.reason());
     }
   }
 
