@@ -5,7 +5,7 @@
 //   node perf.mjs server --transport tcp|ws|quic --security noise|tls --muxer yamux|mplex
 //       prints {"event":"ready","addrs":[...]} once listening; serves until stdin ends
 //   node perf.mjs client --addr MULTIADDR --transport .. --security .. --muxer ..
-//                        [--upload N] [--download N] [--runs N] [--warmup N] [--warmup-millis N] [--setup N] [--setup-warmup N] [--pings N]
+//                        [--upload N] [--download N] [--runs N] [--warmup N] [--warmup-millis N] [--setup N] [--setup-warmup N] [--setup-warmup-millis N] [--pings N]
 //                        [--streams N] [--connections N] [--concurrency N]
 //       prints one JSON line with what it measured: uploadBytes, uploadSeconds, downloadBytes,
 //       downloadSeconds, pingMedianMs, streamsPerSecond, setupMedianMs, connectionsPerSecond; with
@@ -45,9 +45,9 @@ function parseArgs (argv) {
   if (!['server', 'client'].includes(mode)) throw new Error(`mode: ${mode} (expected server or client)`)
   const opts = {
     mode, transport: 'tcp', security: 'noise', muxer: 'yamux', addr: null,
-    upload: 0, download: 0, runs: 1, warmup: 0, 'warmup-millis': 0, setup: 0, 'setup-warmup': 0, pings: 0, streams: 0, connections: 0, concurrency: 8
+    upload: 0, download: 0, runs: 1, warmup: 0, 'warmup-millis': 0, setup: 0, 'setup-warmup': 0, 'setup-warmup-millis': 0, pings: 0, streams: 0, connections: 0, concurrency: 8
   }
-  const numbers = ['upload', 'download', 'runs', 'warmup', 'warmup-millis', 'setup', 'setup-warmup', 'pings', 'streams', 'connections', 'concurrency']
+  const numbers = ['upload', 'download', 'runs', 'warmup', 'warmup-millis', 'setup', 'setup-warmup', 'setup-warmup-millis', 'pings', 'streams', 'connections', 'concurrency']
   for (let i = 1; i < argv.length; i += 2) {
     const name = argv[i]
     const value = argv[i + 1]
@@ -304,7 +304,11 @@ async function client (opts) {
         await c.close()
         return time
       }
-      for (let i = 0; i < Math.max(opts.setup, opts['setup-warmup']); i++) await connectAndPing()
+      // (at least setup-warmup of them, for at least setup-warmup-millis)
+      const warmupStart = performance.now()
+      const until = warmupStart + opts['setup-warmup-millis']
+      for (let i = 0; i < Math.max(opts.setup, opts['setup-warmup']) || performance.now() < until; i++) await connectAndPing()
+      out.setupWarmupSeconds = (performance.now() - warmupStart) / 1000
       const times = []
       for (let i = 0; i < opts.setup; i++) times.push(await connectAndPing())
       out.setupMedianMs = median(times)

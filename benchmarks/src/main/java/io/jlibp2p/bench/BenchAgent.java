@@ -189,7 +189,9 @@ public final class BenchAgent {
    * @param pings pings on one stream
    * @param streams streams opened and finished on one connection
    * @param setup fresh connections timed from dial to the first ping's reply
-   * @param setupWarmup untimed fresh connections before them (at least {@code setup})
+   * @param setupWarmup untimed fresh connections before them, at least (and at least {@code setup}):
+   *     they go on until the compilers are quiet, as the throughput warm-up does (see {@link
+   *     #setupWarmUp})
    * @param connections connections dialed and closed
    * @param concurrency streams or dials in flight at once
    */
@@ -251,9 +253,7 @@ public final class BenchAgent {
     }
     if (p.setup > 0) {
       // untimed set-ups first, for a warm runtime
-      for (int i = 0; i < Math.max(p.setup, p.setupWarmup); i++) {
-        connectAndPing(host, bare);
-      }
+      r.put("setupWarmupSeconds", setupWarmUp(host, bare, c, p));
       long[] times = new long[p.setup];
       for (int i = 0; i < p.setup; i++) {
         times[i] = connectAndPing(host, bare);
@@ -275,27 +275,57 @@ public final class BenchAgent {
 
   /**
    * Perf rounds of {@code p.warmup} bytes up and then down, until {@code p.warmupMillis} have passed
-   * and during the last {@link #QUIET_WINDOW_NANOS} (or more) of rounds both JVMs' compilers were
-   * busy for at most {@link #QUIET_COMPILERS} of that time, or until {@code p.warmupMaxMillis} have
-   * passed; the seconds it took.
+   * and both JVMs' compilers are quiet, for at most {@code p.warmupMaxMillis} (see {@link
+   * #untilCompilersQuiet}); the seconds it took.
    */
-  static double warmUp(Connection c, ClientPlan p) throws IOException {
+  static double warmUp(Connection c, ClientPlan p) throws Exception {
+    return untilCompilersQuiet(c, 1, p.warmupMillis, p.warmupMaxMillis, () -> {
+      perf(c, p.warmup, 0);
+      perf(c, 0, p.warmup);
+    });
+  }
+
+  /**
+   * Untimed fresh connections, each pinged once (as the timed ones are), at least {@code
+   * max(p.setup, p.setupWarmup)} of them and for at least {@code p.warmupMillis}, then until both
+   * JVMs' compilers are quiet, for at most {@code p.warmupMaxMillis} (see {@link
+   * #untilCompilersQuiet}); the seconds it took. A TLS stack keeps the compilers busy for thousands
+   * of handshakes: after 1,000 the JIT still took over half the CPU, and tcp/tls/mplex set-up
+   * medians were 8.5-9.0 ms after 1,000 such connections and 5.4-5.7 ms after 5,000.
+   */
+  static double setupWarmUp(Host host, Multiaddr bare, Connection c, ClientPlan p) throws Exception {
+    return untilCompilersQuiet(c, Math.max(p.setup, p.setupWarmup), p.warmupMillis, p.warmupMaxMillis,
+        () -> connectAndPing(host, bare));
+  }
+
+  /**
+   * Runs {@code round} at least {@code minRounds} times and until {@code minMillis} have passed and,
+   * over the last {@link #QUIET_WINDOW_NANOS} (or more) of rounds, both JVMs' compilers (this one's
+   * and {@code c}'s server's) were busy for at most {@link #QUIET_COMPILERS} of that time; or, once
+   * it ran {@code minRounds} times, until {@code maxMillis} have passed. Returns the seconds it took.
+   */
+  static double untilCompilersQuiet(Connection c, int minRounds, long minMillis, long maxMillis, Task round)
+      throws Exception {
     long start = System.nanoTime();
     long windowStart = start;
     long compiled = compilerMillis(c);
+    int rounds = 0;
     while (true) {
-      perf(c, p.warmup, 0);
-      perf(c, 0, p.warmup);
+      round.run();
+      rounds++;
       long now = System.nanoTime();
       long elapsed = now - start;
-      if (elapsed >= p.warmupMaxMillis * 1_000_000) {
+      if (rounds < minRounds) {
+        continue;
+      }
+      if (elapsed >= maxMillis * 1_000_000) {
         return elapsed / 1e9;
       }
       if (now - windowStart >= QUIET_WINDOW_NANOS) {
         long after = compilerMillis(c);
         boolean quiet = compiled >= 0 && after >= 0 && (after - compiled) * 1e6 <= QUIET_COMPILERS * (now - windowStart);
         System.err.printf("warm-up: %.2f s of rounds, compilers busy %d ms%n", (now - windowStart) / 1e9, after - compiled);
-        if (quiet && elapsed >= p.warmupMillis * 1_000_000) {
+        if (quiet && elapsed >= minMillis * 1_000_000) {
           return elapsed / 1e9;
         }
         compiled = after;

@@ -45,8 +45,10 @@ public final class Harness {
    *     at most {@link #warmupLimit()}; the js rounds then repeat for as long as the jlibp2p ones took
    *     on the same combination
    * @param setup fresh connections whose set-up time is timed (the median is reported)
-   * @param setupWarmup untimed fresh connections before them (at least {@code setup}): a TLS stack
-   *     takes its runtime's compilers hundreds of handshakes to finish with
+   * @param setupWarmup untimed fresh connections before them, at least (and at least {@code
+   *     setup}); the jlibp2p ones go on until both JVMs' compilers are quiet, as in the throughput
+   *     warm-up (a TLS stack keeps them busy for thousands of handshakes), the js ones for as long
+   *     as the jlibp2p ones took
    * @param pings pings on one stream (the median is reported)
    * @param streams streams opened on one connection
    * @param connections connections dialed to one listener
@@ -321,7 +323,8 @@ public final class Harness {
       if (config.js()) {
         progress(c.name() + ": js-libp2p");
         double warmup = j.values().getOrDefault("warmupSeconds", 0.0);
-        js = onceMore(c.name() + ": js-libp2p", () -> js(c, warmup));
+        double setupWarmup = j.values().getOrDefault("setupWarmupSeconds", 0.0);
+        js = onceMore(c.name() + ": js-libp2p", () -> js(c, warmup, setupWarmup));
         progress(c.name() + ": js-libp2p " + js.status() + " " + js.reason());
       }
       rows.add(new Row(c, j, js, nearby));
@@ -441,10 +444,11 @@ public final class Harness {
   }
 
   /**
-   * The js-libp2p side of a combination: a server node and a client node. Its warm-up lasts at
-   * least {@code warmupSeconds}, the time the jlibp2p warm-up took on the same combination.
+   * The js-libp2p side of a combination: a server node and a client node. Its warm-ups last at
+   * least as long as the jlibp2p ones took on the same combination: {@code warmupSeconds} of perf
+   * rounds, {@code setupWarmupSeconds} of untimed set-ups.
    */
-  Outcome js(Combination c, double warmupSeconds) {
+  Outcome js(Combination c, double warmupSeconds, double setupWarmupSeconds) {
     Optional<String> missing = jsAvailable();
     if (missing.isPresent()) {
       return Outcome.notAvailable(missing.get());
@@ -473,6 +477,7 @@ public final class Harness {
           "--warmup", Long.toString(config.jsWarmup()),
           "--warmup-millis", Long.toString(Math.max(config.warmupTime().toMillis(), Math.round(warmupSeconds * 1000))), "--setup", Integer.toString(config.setup()),
           "--setup-warmup", Integer.toString(config.setupWarmup()),
+          "--setup-warmup-millis", Long.toString(Math.round(setupWarmupSeconds * 1000)),
           "--pings", Integer.toString(config.pings()), "--streams", Integer.toString(config.streams()),
           "--connections", Integer.toString(config.connections()),
           "--concurrency", Integer.toString(config.concurrency())));

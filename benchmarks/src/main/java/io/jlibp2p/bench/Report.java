@@ -18,6 +18,22 @@ final class Report {
 
   private Report() {}
 
+  /** A line of each combination's set-up warm-up times (jlibp2p / js), or nothing if none has them. */
+  static String setupWarmups(Results r) {
+    StringBuilder b = new StringBuilder();
+    for (Row row : r.rows()) {
+      Optional<Double> j = row.jlibp2p().get("setupWarmupSeconds");
+      if (j.isEmpty()) {
+        continue;
+      }
+      Optional<Double> js = row.js().get("setupWarmupSeconds");
+      b.append(b.isEmpty() ? "" : ", ").append(row.combination().name())
+          .append(String.format(Locale.ROOT, " %.1f s", j.get()))
+          .append(js.map(x -> String.format(Locale.ROOT, " / %.1f s", x)).orElse(""));
+    }
+    return b.isEmpty() ? "" : "\nSet-up warm-up times (jlibp2p / js): " + b + ".";
+  }
+
   /** ws/noise/yamux against tcp/noise/yamux, as measured and with each over its nearby ceiling. */
   private static void wsAgainstTcp(StringBuilder b, Results r) {
     Optional<Row> ws = Targets.row(r, "ws/noise/yamux");
@@ -126,12 +142,16 @@ final class Report {
             + "round trip, as the libp2p test-plans measure it). Ping: median of %d × %d round trips of 32 bytes on one\n"
             + "connection, in blocks of one stream each, taken after the warm-up, after the streams test and after the\n"
             + "set-up test, so that one busy stretch of the machine does not decide it (each block's own median in brackets).\n"
-            + "Set-up times only after %d untimed fresh connections, ping after untimed rounds repeated until %.1f s have\n"
-            + "passed, so that both runtimes are warm (a TLS stack keeps the JVM's compilers busy for hundreds of handshakes).\n"
+            + "Set-up times only after untimed fresh connections, so that both runtimes are warm (a TLS stack keeps the JVM's\n"
+            + "compilers busy for thousands of handshakes): the jlibp2p ones, at least %d, go on for at least %.1f s and until\n"
+            + "both JVMs' compilers are quiet as in the throughput warm-up (at most %.1f s), the js ones, as many, for as long\n"
+            + "as the jlibp2p ones took on the same combination.%s Ping only after untimed rounds repeated until %.1f s have passed.\n"
             + "Streams: %d streams on one connection, %d in flight, each negotiating /perf/1.0.0 and finishing an empty run.\n"
             + "Connections: %d connections dialed to one listener and closed, %d in flight. Lower is better for times,\n"
             + "higher for rates; the ratio is jlibp2p / js-libp2p either way.\n\n",
-        cfg.setup(), BenchAgent.PING_BLOCKS, cfg.pings(), Math.max(cfg.setup(), cfg.setupWarmup()), cfg.warmupTime().toMillis() / 1000.0, cfg.streams(), cfg.concurrency(), cfg.connections(), cfg.concurrency()));
+        cfg.setup(), BenchAgent.PING_BLOCKS, cfg.pings(), Math.max(cfg.setup(), cfg.setupWarmup()), cfg.warmupTime().toMillis() / 1000.0,
+        cfg.warmupLimit().toMillis() / 1000.0, setupWarmups(r), cfg.warmupTime().toMillis() / 1000.0, cfg.streams(), cfg.concurrency(),
+        cfg.connections(), cfg.concurrency()));
     b.append("| combination | | set-up ms | ping RTT ms | new streams/s | connections/s |\n|---|---|---:|---:|---:|---:|\n");
     for (Row row : r.rows()) {
       String n = row.combination().name();

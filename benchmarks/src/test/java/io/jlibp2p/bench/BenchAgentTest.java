@@ -8,6 +8,7 @@ import io.jlibp2p.core.Host;
 import io.jlibp2p.multiformats.Multiaddr;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,21 @@ class BenchAgentTest {
     BenchAgent.ClientPlan p = BenchAgent.ClientPlan.of(Map.of("warmup", "65536", "warmupMillis", "100", "warmupMaxMillis", "300"));
     double seconds = BenchAgent.warmUp(c, p);
     assertThat(seconds).isBetween(0.3, 0.3 + BenchAgent.QUIET_WINDOW_NANOS / 1e9);
+  }
+
+  @Test
+  void quietCompilerRoundsRunAtLeastTheirLeastCountEvenPastTheLimit() throws Exception {
+    Connection c = client.connect(addr);
+    AtomicInteger rounds = new AtomicInteger();
+    // no time allowed at all: the least count still runs, and nothing more
+    BenchAgent.untilCompilersQuiet(c, 5, 0, 0, rounds::incrementAndGet);
+    assertThat(rounds).hasValue(5);
+
+    // a limit shorter than one quiet window: rounds go on past the least count until the limit
+    rounds.set(0);
+    double seconds = BenchAgent.untilCompilersQuiet(c, 3, 200, 400, rounds::incrementAndGet);
+    assertThat(rounds.get()).isGreaterThan(3);
+    assertThat(seconds).isBetween(0.4, 0.4 + BenchAgent.QUIET_WINDOW_NANOS / 1e9);
   }
 
   @Test

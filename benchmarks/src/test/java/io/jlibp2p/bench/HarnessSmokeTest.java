@@ -48,7 +48,8 @@ class HarnessSmokeTest {
     assertThat(r.memory().status()).as("memory: " + r.memory().reason()).isEqualTo("ok");
     assertThat(r.memory().values().get("manyWorking")).isEqualTo(r.config().manyConnections());
     String md = Report.markdown(r);
-    assertThat(md).contains("## Targets", "| tcp/noise/yamux | upload |", "Noise ceiling", "ws/noise/yamux against tcp/noise/yamux: upload", "concurrent connections on one node: yes");
+    assertThat(md).contains("## Targets", "| tcp/noise/yamux | upload |", "Noise ceiling", "ws/noise/yamux against tcp/noise/yamux: upload", "concurrent connections on one node: yes",
+        "Set-up warm-up times (jlibp2p / js): tcp/noise/yamux ");
   }
 
   private static void assertComplete(String what, Outcome o) {
