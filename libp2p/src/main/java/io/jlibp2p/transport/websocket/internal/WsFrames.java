@@ -1,5 +1,6 @@
 package io.jlibp2p.transport.websocket.internal;
 
+import io.jlibp2p.internal.KernelWarmup;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -84,7 +85,8 @@ public final class WsFrames {
   /**
    * XORs {@code b[off, off + len)} with the masking key, where {@code b[off]} is the payload byte
    * at {@code position} of its frame (so key byte {@code position % 4} applies to it). Masking and
-   * unmasking are the same operation. Works eight bytes at a time (or more, as the JIT vectorizes).
+   * unmasking are the same operation. Works a vector at a time where {@link #VECTOR_MASK} says,
+   * else eight bytes at a time.
    *
    * @param maskKey the key's four bytes in wire order, big-endian
    */
@@ -98,23 +100,56 @@ public final class WsFrames {
    * same but must not otherwise overlap.
    */
   public static void maskCopy(byte[] src, int srcOff, byte[] dst, int dstOff, int len, int maskKey, long position) {
+    maskCopy(src, srcOff, dst, dstOff, len, maskKey, position,
+        VECTOR_MASK && len >= VECTOR_MASK_MIN && VECTOR_WARMUP.ready());
+  }
+
+  /** {@link #maskCopy}, with the vector kernel ({@link WsMaskVector}) if {@code vector}. */
+  static void maskCopy(byte[] src, int srcOff, byte[] dst, int dstOff, int len, int maskKey, long position, boolean vector) {
     // key byte j (wire order) must hit payload byte at frame position p with p % 4 == j
     int shift = (int) (position & 3);
     int k = Integer.rotateLeft(maskKey, 8 * shift); // now the key starting with byte `shift`
-    // little-endian long whose lowest byte is the first key byte, repeated
+    // the key as a little-endian int: its lowest byte is the first key byte
     int le = Integer.reverseBytes(k);
-    long m = (le & 0xFFFFFFFFL) | ((long) le << 32);
+    int i = vector ? WsMaskVector.maskCopy(src, srcOff, dst, dstOff, len, le) : 0;
     // absolute long accesses of heap byte buffers: the JIT compiles this loop to vector
     // instructions, about twice as fast as byte-array view var handles
+    long m = (le & 0xFFFFFFFFL) | ((long) le << 32);
     ByteBuffer from = ByteBuffer.wrap(src).order(ByteOrder.LITTLE_ENDIAN);
     ByteBuffer to = ByteBuffer.wrap(dst).order(ByteOrder.LITTLE_ENDIAN);
-    int longs = len & ~7;
-    for (int i = 0; i < longs; i += 8) {
+    int longs = i + ((len - i) & ~7);
+    for (; i < longs; i += 8) {
       to.putLong(dstOff + i, from.getLong(srcOff + i) ^ m);
     }
-    int i = longs;
-    for (int j = 0; i < len; i++, j++) {
-      dst[dstOff + i] = (byte) (src[srcOff + i] ^ (k >>> (24 - 8 * (j & 3))));
+    for (; i < len; i++) {
+      dst[dstOff + i] = (byte) (src[srcOff + i] ^ (k >>> (24 - 8 * (i & 3))));
+    }
+  }
+
+  /**
+   * Whether masking uses {@link WsMaskVector} for runs of at least {@link #VECTOR_MASK_MIN} bytes,
+   * once {@link #VECTOR_WARMUP} says it runs compiled. The system property {@code jlibp2p.ws.mask}
+   * chooses: {@code scalar}, or {@code auto} (the default), which takes the vector form where the
+   * module {@code jdk.incubator.vector} is present ({@code --add-modules jdk.incubator.vector},
+   * which {@code ./jlibp2p} passes) and vectors of at least 128 bits are native.
+   */
+  static final boolean VECTOR_MASK = vectorMask(System.getProperty("jlibp2p.ws.mask", "auto"));
+
+  /** The shortest run masked with {@link WsMaskVector}. */
+  static final int VECTOR_MASK_MIN = 256;
+
+  /** Runs {@link WsMaskVector} until it is compiled; the vector form waits for it. */
+  static final KernelWarmup VECTOR_WARMUP =
+      new KernelWarmup("jlibp2p-ws-mask-warmup", 16 * 1024, 4096, b -> maskCopy(b, 0, b, 0, b.length, 0x01020304, 0, true));
+
+  static boolean vectorMask(String setting) {
+    if (setting.equals("scalar") || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return false;
+    }
+    try {
+      return WsMaskVector.step() >= 16;
+    } catch (LinkageError e) {
+      return false;
     }
   }
 }

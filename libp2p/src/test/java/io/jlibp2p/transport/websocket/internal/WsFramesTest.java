@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jlibp2p.core.ProtocolViolationException;
 import io.jlibp2p.internal.BufferPool;
+import io.jlibp2p.internal.KernelWarmup;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -99,6 +101,34 @@ class WsFramesTest {
     }
     WsFrames.mask(b, offset, data.length, key, position);
     assertThat(Arrays.copyOfRange(b, offset, b.length)).isEqualTo(data);
+  }
+
+  /** Both forms, the vector one where this JVM has it, against the byte-at-a-time definition. */
+  @Property
+  void everyMaskFormXorsEachByteWithItsKeyByte(
+      @ForAll @Size(max = 600) byte[] data, @ForAll int key, @ForAll @IntRange(max = 1000) int position,
+      @ForAll @IntRange(max = 9) int srcOffset, @ForAll @IntRange(max = 9) int dstOffset, @ForAll boolean vector) {
+    Assume.that(!vector || WsFrames.VECTOR_MASK);
+    byte[] src = new byte[srcOffset + data.length];
+    System.arraycopy(data, 0, src, srcOffset, data.length);
+    byte[] dst = new byte[dstOffset + data.length + 3];
+    WsFrames.maskCopy(src, srcOffset, dst, dstOffset, data.length, key, position, vector);
+    for (int i = 0; i < data.length; i++) {
+      int keyByte = (key >>> (24 - 8 * ((position + i) & 3))) & 0xFF;
+      assertThat(dst[dstOffset + i]).as("byte %d", i).isEqualTo((byte) (data[i] ^ keyByte));
+    }
+    // nothing written outside the range
+    assertThat(Arrays.copyOfRange(dst, 0, dstOffset)).isEqualTo(new byte[dstOffset]);
+    assertThat(Arrays.copyOfRange(dst, dstOffset + data.length, dst.length)).isEqualTo(new byte[3]);
+    // in place, as a receiver unmasks
+    WsFrames.maskCopy(src, srcOffset, src, srcOffset, data.length, key, position, vector);
+    assertThat(Arrays.copyOfRange(src, srcOffset, src.length)).isEqualTo(Arrays.copyOfRange(dst, dstOffset, dstOffset + data.length));
+  }
+
+  @Example
+  void theVectorMaskWarmsUpWhereTheJvmHasIt() throws Exception {
+    Assume.that(WsFrames.VECTOR_MASK);
+    assertThat(WsFrames.VECTOR_WARMUP.await(java.time.Duration.ofSeconds(KernelWarmup.MAX_SECONDS))).isTrue();
   }
 
   @Property
