@@ -34,6 +34,28 @@ final class Report {
     return b.isEmpty() ? "" : "\nSet-up warm-up times (jlibp2p / js): " + b + ".";
   }
 
+  /** Each tcp/tls combination against the TLS records with no engine measured next to it. */
+  private static void tlsAgainstRecords(StringBuilder b, Results r) {
+    StringBuilder line = new StringBuilder();
+    for (Row row : r.rows()) {
+      if (row.combination().ceiling() != Combination.Ceiling.TLS || !row.combination().name().startsWith("tcp/")) {
+        continue;
+      }
+      double records = row.nearby().aes128GcmRecords();
+      for (String dir : new String[] {"upload", "download"}) {
+        Optional<Double> j = row.jlibp2p().rate(dir);
+        if (j.isPresent() && records > 0) {
+          line.append(line.isEmpty() ? "" : ", ").append(row.combination().name()).append(' ').append(dir).append(' ')
+              .append(ratio(j.get() / records)).append(" (").append(mib(records)).append(" MiB/s)");
+        }
+      }
+    }
+    if (!line.isEmpty()) {
+      b.append("\njlibp2p TLS against AES-128-GCM TLS records with no engine, measured next to it (see the ceilings): ")
+          .append(line).append(".\n");
+    }
+  }
+
   /** ws/noise/yamux against tcp/noise/yamux, as measured and with each over its nearby ceiling. */
   private static void wsAgainstTcp(StringBuilder b, Results r) {
     Optional<Row> ws = Targets.row(r, "ws/noise/yamux");
@@ -91,7 +113,11 @@ final class Report {
     ceilingRow(b, "AES-256-GCM encryption, one core, 64 KiB frames (JDK)", Harness.Ceiling::aes256Gcm, s, e, ceil);
     ceilingRow(b, "AES-128-GCM encryption, one core, 64 KiB frames (JDK)", Harness.Ceiling::aes128Gcm, s, e, ceil);
     b.append("| **Noise ceiling** = min(socket, the faster ChaCha20-Poly1305) | | | **").append(mib(ceil.of(Combination.Ceiling.NOISE))).append("** |\n");
-    b.append("| **TLS ceiling** = min(socket, the faster AES-GCM) (also used for QUIC) | | | **").append(mib(ceil.of(Combination.Ceiling.TLS))).append("** |\n\n");
+    b.append("| **TLS ceiling** = min(socket, the faster AES-GCM) (also used for QUIC) | | | **").append(mib(ceil.of(Combination.Ceiling.TLS))).append("** |\n");
+    ceilingRow(b, "not a ceiling of the targets: AES-128-GCM TLS records over one TCP connection on loopback, no TLS engine "
+        + "(16 KiB records sealed by one thread with the JDK's cipher, eight per write, opened by another)", Harness.Ceiling::aes128GcmRecords, s, e, ceil);
+    b.append("\nThe last row is what the JDK's AES-GCM leaves any TLS stack on this machine: sealing, the socket and opening,\n"
+        + "each side on its own core, with nothing else (no handshake state, engine, muxer or application reads).\n\n");
     b.append("Two jlibp2p peers agree on TLS_AES_128_GCM_SHA256 (jlibp2p's TLS prefers it, as go-libp2p does);\n"
         + "two js-libp2p peers agree on TLS_AES_256_GCM_SHA384 (Node's default order). The TLS ceiling uses the\n"
         + "faster of the two AES-GCM figures, so that no stack is measured against a cipher slower than its own.\n\n");
@@ -135,6 +161,7 @@ final class Report {
     }
 
     wsAgainstTcp(b, r);
+    tlsAgainstRecords(b, r);
 
     b.append("\n## Connections and streams\n\n");
     b.append(String.format(Locale.ROOT,
