@@ -1,9 +1,9 @@
 package io.jlibp2p.security.noise.internal;
 
+import io.jlibp2p.internal.VectorSupport;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.Locale;
 
 /**
  * The Poly1305 one-time authenticator of RFC 8439 section 2.5, for {@link ChaChaPoly}: the
@@ -91,32 +91,14 @@ final class Poly1305 {
   }
 
   static boolean vectorFromProperty(String setting) {
-    String form = setting.toLowerCase(Locale.ROOT);
-    if (form.equals("scalar")) {
-      return false;
-    }
-    boolean known = form.equals("auto") || form.equals("vector");
-    String why = known ? whyNoVector() : "unknown value " + setting + " (expected: auto, vector or scalar)";
-    if (why == null) {
-      return true;
-    }
-    System.getLogger(Poly1305.class.getName()).log(
-        form.equals("auto") ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-        "jlibp2p.poly1305: " + why + "; using the scalar form");
-    return false;
+    return VectorSupport.choose("jlibp2p.poly1305", setting, Poly1305::whyNoVector);
   }
 
   /** Why this JVM cannot use {@link Poly1305Vector}, or null if it can. */
   static String whyNoVector() {
-    String arch = System.getProperty("os.arch", "");
-    if (!arch.equals("amd64") && !arch.equals("x86_64")) {
-      return "the vector form is measured on x86-64 only, not " + arch;
-    }
-    if (Runtime.version().feature() < 25) {
-      return "the vector form needs JDK 25 or newer";
-    }
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return "the module jdk.incubator.vector is absent (--add-modules jdk.incubator.vector)";
+    String why = VectorSupport.whyNot();
+    if (why != null) {
+      return why;
     }
     try {
       return Poly1305Vector.supported() ? null : "256-bit vectors are not native here";

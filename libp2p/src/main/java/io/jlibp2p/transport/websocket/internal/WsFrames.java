@@ -1,8 +1,10 @@
 package io.jlibp2p.transport.websocket.internal;
 
 import io.jlibp2p.internal.KernelWarmup;
+import io.jlibp2p.internal.VectorSupport;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * RFC 6455 section 5 framing: opcodes, close codes, frame headers and masking.
@@ -129,9 +131,9 @@ public final class WsFrames {
   /**
    * Whether masking uses {@link WsMaskVector} for runs of at least {@link #VECTOR_MASK_MIN} bytes,
    * once {@link #VECTOR_WARMUP} says it runs compiled. The system property {@code jlibp2p.ws.mask}
-   * chooses: {@code scalar}, or {@code auto} (the default), which takes the vector form where the
-   * module {@code jdk.incubator.vector} is present ({@code --add-modules jdk.incubator.vector},
-   * which {@code ./jlibp2p} passes) and vectors of at least 128 bits are native.
+   * chooses: {@code scalar}, {@code vector} or {@code auto} (the default), which takes the vector
+   * form where Noise's vector forms may run (see {@link VectorSupport#choose}): x86-64, JDK 25 or
+   * newer, the module {@code jdk.incubator.vector} present.
    */
   static final boolean VECTOR_MASK = vectorMask(System.getProperty("jlibp2p.ws.mask", "auto"));
 
@@ -140,16 +142,19 @@ public final class WsFrames {
 
   /** Runs {@link WsMaskVector} until it is compiled; the vector form waits for it. */
   static final KernelWarmup VECTOR_WARMUP =
-      new KernelWarmup("jlibp2p-ws-mask-warmup", 16 * 1024, 4096, b -> maskCopy(b, 0, b, 0, b.length, 0x01020304, 0, true));
+      new KernelWarmup("jlibp2p-ws-mask-warmup", 16 * 1024, 4096, List.of(b -> maskCopy(b, 0, b, 0, b.length, 0x01020304, 0, true)));
 
   static boolean vectorMask(String setting) {
-    if (setting.equals("scalar") || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return false;
-    }
-    try {
-      return WsMaskVector.step() >= 16;
-    } catch (LinkageError e) {
-      return false;
-    }
+    return VectorSupport.choose("jlibp2p.ws.mask", setting, () -> {
+      String why = VectorSupport.whyNot();
+      if (why != null) {
+        return why;
+      }
+      try {
+        return WsMaskVector.step() >= 16 ? null : "vectors of 128 bits or more are not native here";
+      } catch (LinkageError e) {
+        return "the Vector API failed to load: " + e;
+      }
+    });
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jlibp2p.core.ProtocolViolationException;
 import io.jlibp2p.internal.BufferPool;
 import io.jlibp2p.internal.KernelWarmup;
+import io.jlibp2p.internal.VectorSupport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -123,6 +124,15 @@ class WsFramesTest {
     // in place, as a receiver unmasks
     WsFrames.maskCopy(src, srcOffset, src, srcOffset, data.length, key, position, vector);
     assertThat(Arrays.copyOfRange(src, srcOffset, src.length)).isEqualTo(Arrays.copyOfRange(dst, dstOffset, dstOffset + data.length));
+  }
+
+  @Example
+  void theMaskFormIsChosenByItsPropertyLikeNoisesForms() {
+    assertThat(WsFrames.vectorMask("SCALAR")).isFalse();
+    // an unknown value is logged and the scalar form taken
+    assertThat(WsFrames.vectorMask("fast")).isFalse();
+    assertThat(WsFrames.vectorMask("auto")).isEqualTo(VectorSupport.whyNot() == null);
+    assertThat(WsFrames.vectorMask("Vector")).isEqualTo(VectorSupport.whyNot() == null);
   }
 
   @Example
