@@ -190,7 +190,8 @@ public final class BenchAgent {
    * @param streams streams opened and finished on one connection
    * @param setup fresh connections timed from dial to the first ping's reply
    * @param setupWarmup untimed fresh connections before them, at least (and at least {@code setup}):
-   *     they go on until the compilers are quiet, as the throughput warm-up does (see {@link
+   *     then they go on for at least {@code warmupMillis} and until the compilers are quiet, for at
+   *     most {@code warmupMaxMillis} in all unless the least count takes longer (see {@link
    *     #setupWarmUp})
    * @param connections connections dialed and closed
    * @param concurrency streams or dials in flight at once
@@ -279,7 +280,7 @@ public final class BenchAgent {
    * #untilCompilersQuiet}); the seconds it took.
    */
   static double warmUp(Connection c, ClientPlan p) throws Exception {
-    return untilCompilersQuiet(c, 1, p.warmupMillis, p.warmupMaxMillis, () -> {
+    return untilCompilersQuiet(() -> compilerMillis(c), 1, p.warmupMillis, p.warmupMaxMillis, () -> {
       perf(c, p.warmup, 0);
       perf(c, 0, p.warmup);
     });
@@ -294,21 +295,24 @@ public final class BenchAgent {
    * medians were 8.5-9.0 ms after 1,000 such connections and 5.4-5.7 ms after 5,000.
    */
   static double setupWarmUp(Host host, Multiaddr bare, Connection c, ClientPlan p) throws Exception {
-    return untilCompilersQuiet(c, Math.max(p.setup, p.setupWarmup), p.warmupMillis, p.warmupMaxMillis,
+    return untilCompilersQuiet(() -> compilerMillis(c), Math.max(p.setup, p.setupWarmup), p.warmupMillis, p.warmupMaxMillis,
         () -> connectAndPing(host, bare));
   }
 
   /**
    * Runs {@code round} at least {@code minRounds} times and until {@code minMillis} have passed and,
-   * over the last {@link #QUIET_WINDOW_NANOS} (or more) of rounds, both JVMs' compilers (this one's
-   * and {@code c}'s server's) were busy for at most {@link #QUIET_COMPILERS} of that time; or, once
-   * it ran {@code minRounds} times, until {@code maxMillis} have passed. Returns the seconds it took.
+   * over the last {@link #QUIET_WINDOW_NANOS} (or more) of rounds, the compilers (both JVMs', as
+   * {@code compilers} sums them) were busy for at most {@link #QUIET_COMPILERS} of that time; or,
+   * once it ran {@code minRounds} times, until {@code maxMillis} have passed. Returns the seconds it
+   * took.
+   *
+   * @param compilers the compilers' total busy milliseconds so far, or -1 if unknown (never quiet)
    */
-  static double untilCompilersQuiet(Connection c, int minRounds, long minMillis, long maxMillis, Task round)
+  static double untilCompilersQuiet(CompilerTime compilers, int minRounds, long minMillis, long maxMillis, Task round)
       throws Exception {
     long start = System.nanoTime();
     long windowStart = start;
-    long compiled = compilerMillis(c);
+    long compiled = compilers.millis();
     int rounds = 0;
     while (true) {
       round.run();
@@ -322,7 +326,7 @@ public final class BenchAgent {
         return elapsed / 1e9;
       }
       if (now - windowStart >= QUIET_WINDOW_NANOS) {
-        long after = compilerMillis(c);
+        long after = compilers.millis();
         boolean quiet = compiled >= 0 && after >= 0 && (after - compiled) * 1e6 <= QUIET_COMPILERS * (now - windowStart);
         System.err.printf("warm-up: %.2f s of rounds, compilers busy %d ms%n", (now - windowStart) / 1e9, after - compiled);
         if (quiet && elapsed >= minMillis * 1_000_000) {
@@ -488,6 +492,11 @@ public final class BenchAgent {
     Arrays.sort(s);
     int m = s.length / 2;
     return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2.0;
+  }
+
+  /** The compilers' total busy milliseconds, or -1 if unknown. */
+  interface CompilerTime {
+    long millis() throws IOException;
   }
 
   interface Task {

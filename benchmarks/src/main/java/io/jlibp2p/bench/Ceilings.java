@@ -29,40 +29,67 @@ final class Ceilings {
    * One TCP connection on loopback, a platform thread each side, 1 MiB writes: bytes per second,
    * timed from the first write to the reader's end of stream.
    */
-  static double rawSocket(long warmup, long bytes) throws IOException {
+  static double rawSocket(long warmup, long bytes) throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       socketRun(server, warmup);
       return bytes / socketRun(server, bytes);
     }
   }
 
-  private static double socketRun(ServerSocket server, long bytes) throws IOException {
-    CompletableFuture<Long> reader = new CompletableFuture<>();
+  private static double socketRun(ServerSocket server, long bytes) throws Exception {
+    return loopbackRun(server, bytes, "raw socket",
+        out -> {
+          byte[] buf = new byte[SOCKET_WRITE];
+          for (long left = bytes; left > 0; left -= SOCKET_WRITE) {
+            out.write(buf, 0, (int) Math.min(left, SOCKET_WRITE));
+          }
+        },
+        in -> {
+          byte[] buf = new byte[SOCKET_WRITE];
+          long total = 0;
+          int r;
+          while ((r = in.read(buf)) >= 0) {
+            total += r;
+          }
+          return total;
+        });
+  }
+
+  /** The sending side of {@link #loopbackRun}. */
+  @FunctionalInterface
+  private interface Sender {
+    void send(OutputStream out) throws Exception;
+  }
+
+  /** The receiving side of {@link #loopbackRun}: reads to the end of stream, returns the bytes it counts. */
+  @FunctionalInterface
+  private interface Receiver {
+    long receive(InputStream in) throws Exception;
+  }
+
+  /**
+   * One TCP connection on loopback: {@code sender} on the calling thread, {@code receiver} on a
+   * platform thread of its own. The seconds from the sender's start to the receiver's end, which
+   * must have counted {@code bytes}.
+   */
+  private static double loopbackRun(ServerSocket server, long bytes, String what, Sender sender, Receiver receiver)
+      throws Exception {
+    CompletableFuture<Long> received = new CompletableFuture<>();
     Thread.ofPlatform().start(() -> {
       try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-        byte[] buf = new byte[SOCKET_WRITE];
-        long total = 0;
-        int r;
-        while ((r = in.read(buf)) >= 0) {
-          total += r;
-        }
-        reader.complete(total);
-      } catch (IOException | RuntimeException e) {
-        reader.completeExceptionally(e);
+        received.complete(receiver.receive(in));
+      } catch (Exception e) {
+        received.completeExceptionally(e);
       }
     });
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
-      byte[] buf = new byte[SOCKET_WRITE];
       long start = System.nanoTime();
-      OutputStream out = s.getOutputStream();
-      for (long left = bytes; left > 0; left -= SOCKET_WRITE) {
-        out.write(buf, 0, (int) Math.min(left, SOCKET_WRITE));
-      }
+      sender.send(s.getOutputStream());
       s.shutdownOutput();
-      long got = reader.join();
+      long got = received.join();
       if (got != bytes) {
-        throw new IOException("raw socket: " + got + " bytes arrived (expected " + bytes + ")");
+        throw new IOException(what + ": " + got + " bytes arrived (expected " + bytes + ")");
       }
       return (System.nanoTime() - start) / 1e9;
     }
@@ -77,13 +104,23 @@ final class Ceilings {
   /** Records sealed before each write. */
   private static final int RECORDS_PER_WRITE = 8;
 
+  /** The AEAD tag. */
+  private static final int TAG = 16;
+
+  /** A full record on the wire: header, data, inner content type, tag. */
+  private static final int RECORD_WIRE = RECORD_HEADER + RECORD + 1 + TAG;
+
+  /** The content type of application data (RFC 8446, 5.1), outer and inner. */
+  private static final byte APPLICATION_DATA = 23;
+
   /**
-   * TLS 1.3-shaped AES-128-GCM records over one TCP connection on loopback, with no TLS engine: a
-   * platform thread seals 16 KiB records (the JDK's cipher, the record header as additional data,
-   * a fresh nonce each) and writes eight at a time, another reads them and opens each into a
-   * plaintext buffer. Plaintext bytes per second, timed from the first write to the last record
-   * opened. The most a TLS stack that uses the JDK's AES-GCM can move here: what such a stack adds
-   * (handshake state, its engine, a muxer, the application's reads) only costs more.
+   * AES-128-GCM records as TLS 1.3 protects application data, over one TCP connection on loopback,
+   * with no TLS engine: the calling thread seals records of 16 KiB of data (plus the inner content
+   * type, the JDK's cipher, the record header as additional data, the record number as nonce) and
+   * writes eight at a time; a platform thread reads them and opens each into a plaintext buffer.
+   * Application bytes per second, from the first record sealed to the last opened. What a TLS stack
+   * that protects each full record with the JDK's AES-GCM can move here at best: such a stack also
+   * has its engine's state, a muxer and the application's reads to pay for.
    */
   static double aes128GcmRecords(long warmup, long bytes) throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -94,52 +131,40 @@ final class Ceilings {
 
   private static double recordRun(ServerSocket server, long bytes) throws Exception {
     SecretKeySpec key = new SecretKeySpec(new byte[16], "AES");
-    CompletableFuture<Long> opener = new CompletableFuture<>();
-    Thread.ofPlatform().start(() -> {
-      try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-        opener.complete(openRecords(in, key));
-      } catch (Exception e) {
-        opener.completeExceptionally(e);
+    return loopbackRun(server, bytes, "TLS records", out -> sealRecords(out, key, bytes), in -> openRecords(in, key));
+  }
+
+  /** Seals {@code bytes} of application data into records and writes them, eight at a time. */
+  private static void sealRecords(OutputStream out, SecretKeySpec key, long bytes) throws Exception {
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    byte[] plain = new byte[RECORD + 1];
+    byte[] net = new byte[RECORDS_PER_WRITE * RECORD_WIRE];
+    byte[] nonce = new byte[12];
+    long seq = 0;
+    for (long left = bytes; left > 0; ) {
+      int p = 0;
+      for (int r = 0; r < RECORDS_PER_WRITE && left > 0; r++, left -= RECORD) {
+        int n = (int) Math.min(left, RECORD);
+        plain[n] = APPLICATION_DATA; // the inner content type (RFC 8446, 5.2)
+        int sealed = n + 1 + TAG;
+        net[p] = APPLICATION_DATA;
+        net[p + 1] = 3;
+        net[p + 2] = 3;
+        net[p + 3] = (byte) (sealed >>> 8);
+        net[p + 4] = (byte) sealed;
+        c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce(nonce, seq++)));
+        c.updateAAD(net, p, RECORD_HEADER);
+        p += RECORD_HEADER + c.doFinal(plain, 0, n + 1, net, p + RECORD_HEADER);
       }
-    });
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-      byte[] plain = new byte[RECORD];
-      byte[] net = new byte[RECORDS_PER_WRITE * (RECORD_HEADER + RECORD + 16)];
-      byte[] nonce = new byte[12];
-      long start = System.nanoTime();
-      OutputStream out = s.getOutputStream();
-      long seq = 0;
-      for (long left = bytes; left > 0; ) {
-        int p = 0;
-        for (int r = 0; r < RECORDS_PER_WRITE && left > 0; r++, left -= RECORD) {
-          int n = (int) Math.min(left, RECORD);
-          net[p] = 23;
-          net[p + 1] = 3;
-          net[p + 2] = 3;
-          net[p + 3] = (byte) ((n + 16) >>> 8);
-          net[p + 4] = (byte) (n + 16);
-          c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce(nonce, seq++)));
-          c.updateAAD(net, p, RECORD_HEADER);
-          p += RECORD_HEADER + c.doFinal(plain, 0, n, net, p + RECORD_HEADER);
-        }
-        out.write(net, 0, p);
-      }
-      s.shutdownOutput();
-      long got = opener.join();
-      if (got != bytes) {
-        throw new IOException("TLS records: " + got + " bytes opened (expected " + bytes + ")");
-      }
-      return (System.nanoTime() - start) / 1e9;
+      out.write(net, 0, p);
     }
   }
 
-  /** Reads and opens records until the end of stream; the plaintext bytes. */
+  /** Reads and opens records until the end of stream; the application bytes. */
   private static long openRecords(InputStream in, SecretKeySpec key) throws Exception {
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    byte[] buf = new byte[RECORDS_PER_WRITE * (RECORD_HEADER + RECORD + 16)];
-    byte[] plain = new byte[RECORD];
+    byte[] buf = new byte[RECORDS_PER_WRITE * RECORD_WIRE];
+    byte[] plain = new byte[RECORD + 1];
     byte[] nonce = new byte[12];
     long seq = 0;
     long total = 0;
@@ -147,7 +172,7 @@ final class Ceilings {
     int lim = 0;
     while (true) {
       int len = lim - pos >= RECORD_HEADER ? ((buf[pos + 3] & 0xFF) << 8) | (buf[pos + 4] & 0xFF) : -1;
-      if (len > RECORD + 16) {
+      if (len > RECORD + 1 + TAG) {
         throw new IOException("TLS records: a record of " + len + " bytes");
       }
       if (len < 0 || lim - pos < RECORD_HEADER + len) {
@@ -166,7 +191,7 @@ final class Ceilings {
       }
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce(nonce, seq++)));
       c.updateAAD(buf, pos, RECORD_HEADER);
-      total += c.doFinal(buf, pos + RECORD_HEADER, len, plain, 0);
+      total += c.doFinal(buf, pos + RECORD_HEADER, len, plain, 0) - 1; // less the inner content type
       pos += RECORD_HEADER + len;
     }
   }
@@ -218,10 +243,7 @@ final class Ceilings {
     byte[] nonce = new byte[12];
     long[] counter = {0};
     Frame frame = () -> {
-      long n = counter[0]++;
-      for (int b = 0; b < 8; b++) {
-        nonce[4 + b] = (byte) (n >>> (8 * b));
-      }
+      nonce(nonce, counter[0]++);
       if (aes) {
         c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
       } else {

@@ -44,6 +44,11 @@ public record Combination(
     js = List.copyOf(js);
   }
 
+  /** Whether this is TLS over TCP (tcp/tls/...), the rows compared with TLS records with no engine. */
+  public boolean isTcpTls() {
+    return name.startsWith("tcp/tls/");
+  }
+
   /** Every row, in the order of the report. */
   public static final List<Combination> ALL =
       List.of(

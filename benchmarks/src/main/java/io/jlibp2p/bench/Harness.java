@@ -367,12 +367,15 @@ public final class Harness {
   /** Each ceiling as the best of three runs (the machine is shared: the best is the least disturbed). */
   private Ceiling ceilings() throws Exception {
     Duration t = config.cipherTime();
-    return bestCeilings(3, config.socketBytes() / 4, config.socketBytes() / 2, t.dividedBy(2), t.dividedBy(3));
+    return bestCeilings(3, config.socketBytes() / 4, config.socketBytes() / 2, t.dividedBy(2), t.dividedBy(3), true);
   }
 
-  /** Each ceiling as the best of {@code runs} runs, each warmed up first. */
+  /**
+   * Each ceiling as the best of {@code runs} runs, each warmed up first; the TLS records with no
+   * engine only if {@code records} (else 0).
+   */
   private static Ceiling bestCeilings(int runs, long socketWarmup, long socketBytes, Duration cipherWarmup,
-      Duration cipherTime) throws Exception {
+      Duration cipherTime, boolean records) throws Exception {
     Ceiling best = Ceiling.NONE;
     for (int i = 0; i < runs; i++) {
       best = best.max(new Ceiling(
@@ -381,7 +384,7 @@ public final class Harness {
           Ceilings.aes256Gcm(cipherWarmup, cipherTime),
           Ceilings.aes128Gcm(cipherWarmup, cipherTime),
           Ceilings.noiseChaCha20Poly1305(cipherWarmup, cipherTime),
-          Ceilings.aes128GcmRecords(socketWarmup, socketBytes)));
+          records ? Ceilings.aes128GcmRecords(socketWarmup, socketBytes) : 0));
     }
     return best;
   }
@@ -396,7 +399,7 @@ public final class Harness {
     }
     progress(c.name() + ": ceilings nearby");
     Duration t = config.cipherTime().dividedBy(2);
-    return bestCeilings(2, config.socketBytes() / 16, config.socketBytes() / 4, t.dividedBy(3), t);
+    return bestCeilings(2, config.socketBytes() / 16, config.socketBytes() / 4, t.dividedBy(3), t, c.isTcpTls());
   }
 
   private static void progress(String s) {

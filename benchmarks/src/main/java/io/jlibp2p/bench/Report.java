@@ -38,7 +38,7 @@ final class Report {
   private static void tlsAgainstRecords(StringBuilder b, Results r) {
     StringBuilder line = new StringBuilder();
     for (Row row : r.rows()) {
-      if (row.combination().ceiling() != Combination.Ceiling.TLS || !row.combination().name().startsWith("tcp/")) {
+      if (!row.combination().isTcpTls()) {
         continue;
       }
       double records = row.nearby().aes128GcmRecords();
@@ -115,9 +115,10 @@ final class Report {
     b.append("| **Noise ceiling** = min(socket, the faster ChaCha20-Poly1305) | | | **").append(mib(ceil.of(Combination.Ceiling.NOISE))).append("** |\n");
     b.append("| **TLS ceiling** = min(socket, the faster AES-GCM) (also used for QUIC) | | | **").append(mib(ceil.of(Combination.Ceiling.TLS))).append("** |\n");
     ceilingRow(b, "not a ceiling of the targets: AES-128-GCM TLS records over one TCP connection on loopback, no TLS engine "
-        + "(16 KiB records sealed by one thread with the JDK's cipher, eight per write, opened by another)", Harness.Ceiling::aes128GcmRecords, s, e, ceil);
-    b.append("\nThe last row is what the JDK's AES-GCM leaves any TLS stack on this machine: sealing, the socket and opening,\n"
-        + "each side on its own core, with nothing else (no handshake state, engine, muxer or application reads).\n\n");
+        + "(records of 16 KiB of data sealed by one thread with the JDK's cipher, eight per write, opened by another)", Harness.Ceiling::aes128GcmRecords, s, e, ceil);
+    b.append("\nThe last row is what a TLS stack that protects each full record with the JDK's AES-GCM can move on this machine\n"
+        + "at best: sealing, the socket and opening, a thread each side, with nothing else (no engine state, muxer or\n"
+        + "application reads).\n\n");
     b.append("Two jlibp2p peers agree on TLS_AES_128_GCM_SHA256 (jlibp2p's TLS prefers it, as go-libp2p does);\n"
         + "two js-libp2p peers agree on TLS_AES_256_GCM_SHA384 (Node's default order). The TLS ceiling uses the\n"
         + "faster of the two AES-GCM figures, so that no stack is measured against a cipher slower than its own.\n\n");
@@ -171,8 +172,8 @@ final class Report {
             + "set-up test, so that one busy stretch of the machine does not decide it (each block's own median in brackets).\n"
             + "Set-up times only after untimed fresh connections, so that both runtimes are warm (a TLS stack keeps the JVM's\n"
             + "compilers busy for thousands of handshakes): the jlibp2p ones, at least %d, go on for at least %.1f s and until\n"
-            + "both JVMs' compilers are quiet as in the throughput warm-up (at most %.1f s), the js ones, as many, for as long\n"
-            + "as the jlibp2p ones took on the same combination.%s Ping only after untimed rounds repeated until %.1f s have passed.\n"
+            + "both JVMs' compilers are quiet as in the throughput warm-up (at most %.1f s, unless the least count takes longer), the js ones,\n"
+            + "as many, for as long as the jlibp2p ones took on the same combination.%s Ping only after untimed rounds repeated until %.1f s have passed.\n"
             + "Streams: %d streams on one connection, %d in flight, each negotiating /perf/1.0.0 and finishing an empty run.\n"
             + "Connections: %d connections dialed to one listener and closed, %d in flight. Lower is better for times,\n"
             + "higher for rates; the ratio is jlibp2p / js-libp2p either way.\n\n",

@@ -9,6 +9,7 @@ import io.jlibp2p.multiformats.Multiaddr;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,17 +81,34 @@ class BenchAgentTest {
 
   @Test
   void quietCompilerRoundsRunAtLeastTheirLeastCountEvenPastTheLimit() throws Exception {
-    Connection c = client.connect(addr);
     AtomicInteger rounds = new AtomicInteger();
     // no time allowed at all: the least count still runs, and nothing more
-    BenchAgent.untilCompilersQuiet(c, 5, 0, 0, rounds::incrementAndGet);
+    BenchAgent.untilCompilersQuiet(() -> 0, 5, 0, 0, rounds::incrementAndGet);
     assertThat(rounds).hasValue(5);
 
     // a limit shorter than one quiet window: rounds go on past the least count until the limit
     rounds.set(0);
-    double seconds = BenchAgent.untilCompilersQuiet(c, 3, 200, 400, rounds::incrementAndGet);
+    double seconds = BenchAgent.untilCompilersQuiet(() -> 0, 3, 200, 400, rounds::incrementAndGet);
     assertThat(rounds.get()).isGreaterThan(3);
     assertThat(seconds).isBetween(0.4, 0.4 + BenchAgent.QUIET_WINDOW_NANOS / 1e9);
+  }
+
+  @Test
+  void roundsEndAfterTheFirstQuietWindowOnceTheLeastTimePassed() throws Exception {
+    double window = BenchAgent.QUIET_WINDOW_NANOS / 1e9;
+    BenchAgent.Task round = () -> LockSupport.parkNanos(1_000_000); // a round of work, without a busy core
+    // compilers that never move: quiet at the first whole window
+    double seconds = BenchAgent.untilCompilersQuiet(() -> 1234, 1, 0, 60_000, round);
+    assertThat(seconds).isBetween(window, 2 * window);
+
+    // busy compilers (a tenth of every second) are never quiet: the limit ends it
+    long t0 = System.nanoTime();
+    seconds = BenchAgent.untilCompilersQuiet(() -> (System.nanoTime() - t0) / 10_000_000, 1, 0, 2500, round);
+    assertThat(seconds).isBetween(2.5, 2.5 + window);
+
+    // compilers that do not say are never quiet either
+    seconds = BenchAgent.untilCompilersQuiet(() -> -1, 1, 0, 1500, round);
+    assertThat(seconds).isBetween(1.5, 1.5 + window);
   }
 
   @Test

@@ -72,6 +72,15 @@ class TargetsTest {
     assertThat(v).hasSize(9).allSatisfy(x -> assertThat(x.met()).as(x.target() + ": " + x.worst()).isTrue());
   }
 
+  @Test
+  void tcpTlsIsComparedWithTheTlsRecordsMeasuredNextToIt() {
+    String md = Report.markdown(results(1100, 250, 0.06, memory(60, 0, 5000)));
+    String line = md.lines().filter(l -> l.startsWith("jlibp2p TLS against")).findFirst().orElseThrow();
+    // 1,100 MiB/s against the nearby 2,000 MiB/s of records with no engine, tcp/tls rows only
+    assertThat(line).contains("tcp/tls/yamux upload 0.55 (2,000 MiB/s)", "tcp/tls/mplex download 0.55 (2,000 MiB/s)")
+        .doesNotContain("noise", "quic");
+  }
+
   /** The Noise ceiling is the faster ChaCha20-Poly1305 (the JDK's or Noise's own), unless the socket is slower. */
   @Test
   void noiseCeilingTakesTheFasterChaChaPoly() {
