@@ -19,7 +19,7 @@ final class Report {
   private Report() {}
 
   /** A line of each combination's set-up warm-up times (jlibp2p / js), or nothing if none has them. */
-  static String setupWarmups(Results r) {
+  private static String setupWarmups(Results r) {
     StringBuilder b = new StringBuilder();
     for (Row row : r.rows()) {
       Optional<Double> j = row.jlibp2p().get("setupWarmupSeconds");

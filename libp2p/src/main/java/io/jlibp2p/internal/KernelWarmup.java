@@ -55,10 +55,6 @@ public final class KernelWarmup {
     }
   }
 
-  public String threadName() {
-    return threadName;
-  }
-
   /** Whether the kernels run compiled; the first call starts the warm-up. Never blocks. */
   public boolean ready() {
     if (ready) {

@@ -1,6 +1,7 @@
 package io.jlibp2p.internal;
 
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +29,23 @@ public final class VectorSupport {
       return "the module jdk.incubator.vector is absent (--add-modules jdk.incubator.vector)";
     }
     return null;
+  }
+
+  /**
+   * {@link #whyNot()}, then whether the vectors a kernel needs are native here: {@code nativeShape}
+   * (asked only where the Vector API may load) false gives {@code notNative}, a failure to load the
+   * Vector API says so.
+   */
+  public static String whyNot(BooleanSupplier nativeShape, String notNative) {
+    String why = whyNot();
+    if (why != null) {
+      return why;
+    }
+    try {
+      return nativeShape.getAsBoolean() ? null : notNative;
+    } catch (LinkageError e) {
+      return "the Vector API failed to load: " + e;
+    }
   }
 
   /**

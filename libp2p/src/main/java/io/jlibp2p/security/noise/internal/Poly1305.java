@@ -96,15 +96,8 @@ final class Poly1305 {
 
   /** Why this JVM cannot use {@link Poly1305Vector}, or null if it can. */
   static String whyNoVector() {
-    String why = VectorSupport.whyNot();
-    if (why != null) {
-      return why;
-    }
-    try {
-      return Poly1305Vector.supported() ? null : "256-bit vectors are not native here";
-    } catch (LinkageError e) {
-      return "the Vector API failed to load: " + e;
-    }
+    // a lambda, not a method reference: Poly1305Vector must not be resolved before the module check
+    return VectorSupport.whyNot(() -> Poly1305Vector.supported(), "256-bit vectors are not native here");
   }
 
   /** Starts a message with the 32-byte one-time key {@code key[off, off + 32)}. */

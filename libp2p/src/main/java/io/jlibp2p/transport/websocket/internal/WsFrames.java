@@ -145,16 +145,7 @@ public final class WsFrames {
       new KernelWarmup("jlibp2p-ws-mask-warmup", 16 * 1024, 4096, List.of(b -> maskCopy(b, 0, b, 0, b.length, 0x01020304, 0, true)));
 
   static boolean vectorMask(String setting) {
-    return VectorSupport.choose("jlibp2p.ws.mask", setting, () -> {
-      String why = VectorSupport.whyNot();
-      if (why != null) {
-        return why;
-      }
-      try {
-        return WsMaskVector.step() >= 16 ? null : "vectors of 128 bits or more are not native here";
-      } catch (LinkageError e) {
-        return "the Vector API failed to load: " + e;
-      }
-    });
+    return VectorSupport.choose("jlibp2p.ws.mask", setting,
+        () -> VectorSupport.whyNot(() -> WsMaskVector.step() >= 16, "vectors of 128 bits or more are not native here"));
   }
 }
