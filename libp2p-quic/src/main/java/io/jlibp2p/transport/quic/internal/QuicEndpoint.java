@@ -30,13 +30,16 @@ final class QuicEndpoint {
   final Channel channel;
   final InetSocketAddress localAddress;
   final boolean listening;
+  /** The sizes of this socket's datagrams. */
+  final QuicEngine.Datagrams datagrams;
   private final Set<ByteBuffer> clientIds;
   private final AtomicInteger connections = new AtomicInteger();
   private volatile QuicListener listener;
   private volatile boolean closeWhenIdle;
 
-  QuicEndpoint(Channel channel, boolean listening, Set<ByteBuffer> clientIds) {
+  QuicEndpoint(Channel channel, boolean listening, Set<ByteBuffer> clientIds, QuicEngine.Datagrams datagrams) {
     this.channel = channel;
+    this.datagrams = datagrams;
     this.clientIds = clientIds;
     this.localAddress = (InetSocketAddress) channel.localAddress();
     this.listening = listening;

@@ -10,11 +10,14 @@ import io.jlibp2p.spi.SecureMuxedConnection;
 import io.jlibp2p.spi.SecureMuxedListener;
 import io.jlibp2p.transport.quic.QuicConfig;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,6 +79,69 @@ class QuicEngineTest {
       c.close();
       s.close();
       l.close();
+    }
+  }
+
+  /**
+   * Sockets bound to a loopback address send and accept datagrams as large as {@link
+   * QuicEngine#LOOPBACK_UDP_PAYLOAD} (the loopback MTU allowing); others keep to Ethernet's 1,452
+   * bytes, and so does a loopback socket whose peer accepts no more.
+   */
+  @Test
+  void loopbackSocketsUseLargerDatagramsUpToWhatThePeerAccepts() throws Exception {
+    InetAddress lo = InetAddress.getByName("127.0.0.1");
+    int loopback = Math.min(QuicEngine.LOOPBACK_UDP_PAYLOAD, NetworkInterface.getByInetAddress(lo).getMTU() - 28);
+    assumeTrue(loopback > QuicEngine.MAX_UDP_PAYLOAD, "loopback MTU above Ethernet's");
+    assertThat(QuicEngine.Datagrams.of(lo)).isEqualTo(new QuicEngine.Datagrams(loopback, Math.max(2048, loopback), 65_000 / loopback));
+    assertThat(QuicEngine.Datagrams.of(InetAddress.getByName("0.0.0.0")))
+        .isEqualTo(new QuicEngine.Datagrams(QuicEngine.MAX_UDP_PAYLOAD, 2048, QuicEngine.SEND_SEGMENTS));
+    assertThat(QuicEngine.Datagrams.of(InetAddress.getByName("192.0.2.1")).payload()).isEqualTo(QuicEngine.MAX_UDP_PAYLOAD);
+
+    // both on loopback sockets: the dialer's own (bound to 127.0.0.1) and a loopback listener
+    assertThat(datagramSizes("127.0.0.1")).containsExactly(loopback, loopback, loopback, loopback);
+    // a wildcard listener reaches other hosts too: 1,452 bytes both ways, whatever the dialer accepts
+    int ethernet = QuicEngine.MAX_UDP_PAYLOAD;
+    assertThat(datagramSizes("0.0.0.0")).containsExactly(loopback, ethernet, ethernet, ethernet);
+  }
+
+  /**
+   * Dials a listener bound to {@code bind} at 127.0.0.1 and moves 1 MiB each way: what the
+   * dialer's and the listener's peers accept, then the datagram size each side sends with.
+   */
+  private static List<Integer> datagramSizes(String bind) throws Exception {
+    byte[] data = new byte[1024 * 1024];
+    try (QuicEngine a = engine();
+        QuicEngine b = engine();
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      SecureMuxedListener l = b.listen(new InetSocketAddress(bind, 0));
+      Future<SecureMuxedConnection> accepted = threads.submit(l::accept);
+      int port = Integer.parseInt(l.localAddress().toString().split("/")[4]);
+      QuicMuxedConnection c = (QuicMuxedConnection) a.dial(new InetSocketAddress("127.0.0.1", port), null, Duration.ofSeconds(10));
+      QuicMuxedConnection s = (QuicMuxedConnection) accepted.get(10, TimeUnit.SECONDS);
+      Future<?> echo =
+          threads.submit(
+              () -> {
+                MuxedStream in = s.acceptStream();
+                in.out().write(in.in().readAllBytes());
+                in.close();
+                return null;
+              });
+      MuxedStream out = c.openStream();
+      out.out().write(data);
+      out.closeWrite();
+      assertThat(out.in().readAllBytes()).hasSize(data.length);
+      echo.get(10, TimeUnit.SECONDS);
+      List<Integer> sizes =
+          List.of(
+              (int) s.channel().peerTransportParameters().maxUdpPayloadSize(),
+              (int) c.channel().peerTransportParameters().maxUdpPayloadSize(),
+              (int) c.channel().collectPathStats(0).get(10, TimeUnit.SECONDS).pmtu(),
+              (int) s.channel().collectPathStats(0).get(10, TimeUnit.SECONDS).pmtu());
+      out.close();
+      c.close();
+      s.close();
+      l.close();
+      return sizes;
     }
   }
 }
