@@ -33,6 +33,13 @@ public final class WsInput extends InputStream {
   /** Bytes a reader waiting for the next frame asks for while its buffer is back in the pool. */
   static final int IDLE_READ = 64;
 
+  /**
+   * Payload reads of at least this many bytes (or of the whole buffer, if smaller) go straight
+   * from the socket into the caller's array when nothing is buffered. A Noise frame over WebSocket
+   * is a read of up to 64 KiB that often asks for a little less than the buffer holds.
+   */
+  static final int DIRECT_READ = 4096;
+
   private final InputStream source;
   private final boolean expectMasked;
   private final long maxFramePayload;
@@ -149,7 +156,7 @@ public final class WsInput extends InputStream {
     }
     int want = (int) Math.min(len, remaining);
     int n;
-    if (pos == lim && want >= bufferSize) {
+    if (pos == lim && want >= Math.min(bufferSize, DIRECT_READ)) {
       n = source.read(b, off, want);
       if (n < 0) {
         throw truncated("payload");

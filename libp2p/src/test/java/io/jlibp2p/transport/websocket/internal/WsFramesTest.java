@@ -557,6 +557,47 @@ class WsFramesTest {
     throw new IllegalArgumentException("payload byte " + index + " is past the end");
   }
 
+  /**
+   * With nothing buffered, a payload read of {@link WsInput#DIRECT_READ} bytes or more, though
+   * shorter than the read buffer, goes from the source straight into the caller's array (unmasked
+   * there); the bytes come out whole either way.
+   */
+  @Property(tries = 50)
+  void readsOfAFewKibibytesGoStraightIntoTheCallersArray(
+      @ForAll boolean masked,
+      @ForAll @IntRange(min = WsInput.DIRECT_READ, max = 60_000) int readSize,
+      @ForAll long seed) throws IOException {
+    SplittableRandom random = new SplittableRandom(seed);
+    byte[] payload = new byte[MAX_PAYLOAD];
+    random.nextBytes(payload);
+    Frames frames = new Frames(masked);
+    frames.frame(true, WsFrames.OP_BINARY, payload).frame(true, WsFrames.OP_BINARY, Arrays.copyOf(payload, 70_000));
+    byte[] caller = new byte[readSize];
+    boolean[] intoCaller = {false};
+    java.io.InputStream source =
+        new ByteArrayInputStream(frames.bytes()) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            intoCaller[0] |= b == caller;
+            return super.read(b, off, Math.min(len, 1 + random.nextInt(70_000)));
+          }
+        };
+    WsInput in = new WsInput(source, masked, MAX_PAYLOAD, 64 * 1024, new RecordingPeer());
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    int n;
+    while ((n = in.read(caller, 0, caller.length)) >= 0) {
+      got.write(caller, 0, n);
+      if (got.size() == MAX_PAYLOAD + 70_000) {
+        break;
+      }
+    }
+    byte[] expected = new byte[MAX_PAYLOAD + 70_000];
+    System.arraycopy(payload, 0, expected, 0, MAX_PAYLOAD);
+    System.arraycopy(payload, 0, expected, MAX_PAYLOAD, 70_000);
+    assertThat(got.toByteArray()).isEqualTo(expected);
+    assertThat(intoCaller[0]).as("a read went straight into the caller's array").isTrue();
+  }
+
   /** Masking while copying, or in place, XORs each byte with key byte (frame position mod 4), as RFC 6455 5.3 says. */
   @Property(tries = 300)
   void maskCopyMatchesTheBytewiseDefinition(
