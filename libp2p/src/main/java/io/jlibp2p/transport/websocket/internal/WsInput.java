@@ -34,9 +34,10 @@ public final class WsInput extends InputStream {
   static final int IDLE_READ = 64;
 
   /**
-   * Payload reads of at least this many bytes (or of the whole buffer, if smaller) go straight
-   * from the socket into the caller's array when nothing is buffered. A Noise frame over WebSocket
-   * is a read of up to 64 KiB that often asks for a little less than the buffer holds.
+   * Reads asking for at least this many bytes (or for the whole buffer, if smaller) take the
+   * payload straight from the socket into the caller's array when nothing is buffered, up to the
+   * frame's end. A Noise frame over WebSocket is a read of up to 64 KiB that often asks for a little
+   * less than the buffer holds, and frames of 256 KiB end within such reads.
    */
   static final int DIRECT_READ = 4096;
 
@@ -156,7 +157,7 @@ public final class WsInput extends InputStream {
     }
     int want = (int) Math.min(len, remaining);
     int n;
-    if (pos == lim && want >= Math.min(bufferSize, DIRECT_READ)) {
+    if (pos == lim && len >= Math.min(bufferSize, DIRECT_READ)) {
       n = source.read(b, off, want);
       if (n < 0) {
         throw truncated("payload");

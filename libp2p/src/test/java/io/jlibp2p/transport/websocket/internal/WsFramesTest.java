@@ -558,9 +558,9 @@ class WsFramesTest {
   }
 
   /**
-   * With nothing buffered, a payload read of {@link WsInput#DIRECT_READ} bytes or more, though
-   * shorter than the read buffer, goes from the source straight into the caller's array (unmasked
-   * there); the bytes come out whole either way.
+   * With nothing buffered, a read asking for {@link WsInput#DIRECT_READ} bytes or more, though
+   * fewer than the read buffer holds, takes the payload from the source straight into the caller's
+   * array (unmasked there), up to the frame's end; the bytes come out whole either way.
    */
   @Property(tries = 50)
   void readsOfAFewKibibytesGoStraightIntoTheCallersArray(
