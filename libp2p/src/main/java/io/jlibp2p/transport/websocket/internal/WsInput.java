@@ -33,14 +33,6 @@ public final class WsInput extends InputStream {
   /** Bytes a reader waiting for the next frame asks for while its buffer is back in the pool. */
   static final int IDLE_READ = 64;
 
-  /**
-   * Reads asking for at least this many bytes (or for the whole buffer, if smaller) take the
-   * payload straight from the socket into the caller's array when nothing is buffered, up to the
-   * frame's end. A Noise frame over WebSocket is a read of up to 64 KiB that often asks for a little
-   * less than the buffer holds, and frames of 256 KiB end within such reads.
-   */
-  static final int DIRECT_READ = 4096;
-
   private final InputStream source;
   private final boolean expectMasked;
   private final long maxFramePayload;
@@ -157,7 +149,8 @@ public final class WsInput extends InputStream {
     }
     int want = (int) Math.min(len, remaining);
     int n;
-    if (pos == lim && len >= Math.min(bufferSize, DIRECT_READ)) {
+    // straight into the caller's array: a large read of a large frame, the frame's last bytes too
+    if (pos == lim && Math.min(len, framePosition + remaining) >= directRead()) {
       n = source.read(b, off, want);
       if (n < 0) {
         throw truncated("payload");
@@ -181,6 +174,17 @@ public final class WsInput extends InputStream {
     framePosition += n;
     remaining -= n;
     return n;
+  }
+
+  /**
+   * When nothing is buffered, a read asking for this much or more of a frame at least this long
+   * takes the payload straight from the socket into the caller's array, up to the frame's end: half
+   * the buffer. A Noise frame over WebSocket is a read of up to 64 KiB that often asks for a little
+   * less than the buffer (64 KiB) holds, or for more than is left of a WebSocket frame of 256 KiB;
+   * shorter frames arriving back to back are still read several at a time into the buffer.
+   */
+  int directRead() {
+    return bufferSize / 2;
   }
 
   /**

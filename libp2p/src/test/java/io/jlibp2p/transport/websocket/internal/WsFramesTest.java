@@ -558,14 +558,15 @@ class WsFramesTest {
   }
 
   /**
-   * With nothing buffered, a read asking for {@link WsInput#DIRECT_READ} bytes or more, though
-   * fewer than the read buffer holds, takes the payload from the source straight into the caller's
-   * array (unmasked there), up to the frame's end; the bytes come out whole either way.
+   * With nothing buffered, a read asking for half the read buffer or more of a frame at least as
+   * long goes from the source straight into the caller's array (unmasked there), the frame's last
+   * bytes included; the bytes come out whole either way, with a fixed buffer or a pooled one.
    */
   @Property(tries = 50)
-  void readsOfAFewKibibytesGoStraightIntoTheCallersArray(
+  void readsOfHalfTheBufferOrMoreGoStraightIntoTheCallersArray(
       @ForAll boolean masked,
-      @ForAll @IntRange(min = WsInput.DIRECT_READ, max = 60_000) int readSize,
+      @ForAll boolean pooled,
+      @ForAll @IntRange(min = 32 * 1024, max = 60_000) int readSize,
       @ForAll long seed) throws IOException {
     SplittableRandom random = new SplittableRandom(seed);
     byte[] payload = new byte[MAX_PAYLOAD];
@@ -582,7 +583,10 @@ class WsFramesTest {
             return super.read(b, off, Math.min(len, 1 + random.nextInt(70_000)));
           }
         };
-    WsInput in = new WsInput(source, masked, MAX_PAYLOAD, 64 * 1024, new RecordingPeer());
+    WsInput in = pooled
+        ? new WsInput(source, masked, MAX_PAYLOAD, new BufferPool(64 * 1024, 1), new RecordingPeer())
+        : new WsInput(source, masked, MAX_PAYLOAD, 64 * 1024, new RecordingPeer());
+    assertThat(in.directRead()).isEqualTo(32 * 1024);
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     int n;
     while ((n = in.read(caller, 0, caller.length)) >= 0) {
@@ -596,6 +600,37 @@ class WsFramesTest {
     System.arraycopy(payload, 0, expected, MAX_PAYLOAD, 70_000);
     assertThat(got.toByteArray()).isEqualTo(expected);
     assertThat(intoCaller[0]).as("a read went straight into the caller's array").isTrue();
+  }
+
+  /** Short frames arriving back to back are read many at a time, whatever the caller asks for. */
+  @Example
+  void shortFramesBackToBackAreReadManyAtATime() throws IOException {
+    Frames frames = new Frames(true);
+    byte[] payload = new byte[1000];
+    new SplittableRandom(5).nextBytes(payload);
+    for (int i = 0; i < 50; i++) {
+      frames.frame(true, WsFrames.OP_BINARY, payload);
+    }
+    int[] reads = {0};
+    java.io.InputStream source =
+        new ByteArrayInputStream(frames.bytes()) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            reads[0]++;
+            return super.read(b, off, len);
+          }
+        };
+    WsInput in = new WsInput(source, true, MAX_PAYLOAD, new BufferPool(64 * 1024, 1), new RecordingPeer());
+    byte[] b = new byte[64 * 1024];
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    while (got.size() < 50 * payload.length) {
+      int n = in.read(b, 0, b.length);
+      got.write(b, 0, n);
+    }
+    for (int i = 0; i < 50; i++) {
+      assertThat(Arrays.copyOfRange(got.toByteArray(), i * 1000, (i + 1) * 1000)).isEqualTo(payload);
+    }
+    assertThat(reads[0]).as("reads from the source").isLessThanOrEqualTo(3);
   }
 
   /** Masking while copying, or in place, XORs each byte with key byte (frame position mod 4), as RFC 6455 5.3 says. */
