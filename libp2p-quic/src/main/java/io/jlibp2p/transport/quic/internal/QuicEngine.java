@@ -74,13 +74,23 @@ public final class QuicEngine implements AutoCloseable {
   static final int MAX_UDP_PAYLOAD = 1452;
 
   /**
-   * Largest UDP payload we send or accept on a socket bound to a loopback address, whose datagrams
-   * never leave the host: four to one segmented send (64 KiB), if the loopback interface's MTU
-   * allows. Each datagram costs quiche and Netty about as much whatever its size; on this 2-core
-   * machine one stream moved 500 MiB/s each way with 1,452-byte datagrams and 1,050-1,200 MiB/s
-   * with 8,192, 12,000, 16,000, 32,000 or 65,000 bytes, using half the CPU per byte.
+   * Largest UDP payload we send or accept on a socket bound to a loopback address on Linux, whose
+   * datagrams never leave the host, if the loopback interface's MTU allows: by default 16,000
+   * bytes, four to one segmented send (64 KiB) and within the 16,383 bytes quiche puts in one
+   * packet. The system property {@code jlibp2p.quic.loopbackPayload} lowers it (to 1,452 at least),
+   * for a loopback path that carries less, such as a UDP forwarder with a small buffer: nothing
+   * finds that out, as quiche's path MTU discovery would send its probes past what the peer
+   * accepts. Each datagram costs quiche and Netty about as much whatever its size: one stream over
+   * loopback, on 2 cores (AMD EPYC and Intel Xeon), moved 350-500 MiB/s each way with 1,452-byte
+   * datagrams and 720-1,200 MiB/s with 16,000, using about half the CPU per byte.
    */
-  static final int LOOPBACK_UDP_PAYLOAD = 16_000;
+  static final int LOOPBACK_UDP_PAYLOAD = loopbackPayload(Integer.getInteger("jlibp2p.quic.loopbackPayload"));
+
+  /** The default of {@link #LOOPBACK_UDP_PAYLOAD}, also its upper bound. */
+  static final int DEFAULT_LOOPBACK_UDP_PAYLOAD = 16_000;
+
+  /** Whether this is Linux, whose loopback carries datagrams of up to 64 KiB. */
+  static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
 
   /** Room for one datagram of {@link #MAX_UDP_PAYLOAD} in a read (NIO, or epoll without GRO). */
   static final int DATAGRAM_BUFFER = 2048;
@@ -364,6 +374,13 @@ public final class QuicEngine implements AutoCloseable {
     return gro ? GRO_READ_BUFFER : EPOLL ? Math.max(EPOLL_READ_BUFFER, d.buffer()) : d.buffer();
   }
 
+  /** {@link #LOOPBACK_UDP_PAYLOAD} for a setting (null: the default), within 1,452 and 16,000. */
+  static int loopbackPayload(Integer setting) {
+    return setting == null
+        ? DEFAULT_LOOPBACK_UDP_PAYLOAD
+        : Math.max(MAX_UDP_PAYLOAD, Math.min(DEFAULT_LOOPBACK_UDP_PAYLOAD, setting));
+  }
+
   /**
    * The datagrams of one socket.
    *
@@ -373,12 +390,14 @@ public final class QuicEngine implements AutoCloseable {
    */
   record Datagrams(int payload, int buffer, int segments) {
     /**
-     * For a socket bound to {@code bind}: {@link #LOOPBACK_UDP_PAYLOAD} on a loopback address, as
-     * far as the loopback interface's MTU allows, else {@link #MAX_UDP_PAYLOAD}.
+     * For a socket bound to {@code bind}: {@link #LOOPBACK_UDP_PAYLOAD} on a loopback address on
+     * Linux, as far as the loopback interface's MTU allows, else {@link #MAX_UDP_PAYLOAD}. (Other
+     * systems may cap a UDP datagram below their loopback MTU, as macOS does at its socket's send
+     * buffer.)
      */
     static Datagrams of(InetAddress bind) {
       int payload = MAX_UDP_PAYLOAD;
-      if (bind.isLoopbackAddress()) {
+      if (bind.isLoopbackAddress() && LINUX) {
         int headers = bind instanceof Inet6Address ? 48 : 28;
         payload = Math.max(MAX_UDP_PAYLOAD, Math.min(LOOPBACK_UDP_PAYLOAD, loopbackMtu(bind) - headers));
       }
@@ -390,7 +409,7 @@ public final class QuicEngine implements AutoCloseable {
           payload, Math.max(DATAGRAM_BUFFER, payload), Math.max(1, Math.min(SEND_SEGMENTS, SEGMENTED_SEND_BYTES / payload)));
     }
 
-    /** The MTU of the interface holding {@code ip}; the smallest QUIC allows if unknown. */
+    /** The MTU of the interface holding {@code ip}, or 0 if unknown (then {@link #MAX_UDP_PAYLOAD} applies). */
     private static int loopbackMtu(InetAddress ip) {
       try {
         NetworkInterface nif = NetworkInterface.getByInetAddress(ip);

@@ -91,8 +91,9 @@ class QuicEngineTest {
   void loopbackSocketsUseLargerDatagramsUpToWhatThePeerAccepts() throws Exception {
     InetAddress lo = InetAddress.getByName("127.0.0.1");
     int loopback = Math.min(QuicEngine.LOOPBACK_UDP_PAYLOAD, NetworkInterface.getByInetAddress(lo).getMTU() - 28);
-    assumeTrue(loopback > QuicEngine.MAX_UDP_PAYLOAD, "loopback MTU above Ethernet's");
-    assertThat(QuicEngine.Datagrams.of(lo)).isEqualTo(new QuicEngine.Datagrams(loopback, Math.max(2048, loopback), 65_000 / loopback));
+    assumeTrue(QuicEngine.LINUX && loopback > QuicEngine.MAX_UDP_PAYLOAD, "Linux, loopback MTU above Ethernet's");
+    assertThat(QuicEngine.Datagrams.of(lo))
+        .isEqualTo(new QuicEngine.Datagrams(loopback, Math.max(2048, loopback), Math.min(QuicEngine.SEND_SEGMENTS, 65_000 / loopback)));
     assertThat(QuicEngine.Datagrams.of(InetAddress.getByName("0.0.0.0")))
         .isEqualTo(new QuicEngine.Datagrams(QuicEngine.MAX_UDP_PAYLOAD, 2048, QuicEngine.SEND_SEGMENTS));
     assertThat(QuicEngine.Datagrams.of(InetAddress.getByName("192.0.2.1")).payload()).isEqualTo(QuicEngine.MAX_UDP_PAYLOAD);
@@ -104,9 +105,20 @@ class QuicEngineTest {
     assertThat(datagramSizes("0.0.0.0")).containsExactly(loopback, ethernet, ethernet, ethernet);
   }
 
+  /** The loopback payload setting: the default without one, never above it nor below 1,452 bytes. */
+  @Test
+  void theLoopbackPayloadSettingIsBounded() {
+    assertThat(QuicEngine.loopbackPayload(null)).isEqualTo(16_000);
+    assertThat(QuicEngine.loopbackPayload(9000)).isEqualTo(9000);
+    assertThat(QuicEngine.loopbackPayload(100_000)).isEqualTo(16_000);
+    assertThat(QuicEngine.loopbackPayload(1200)).isEqualTo(1452);
+    assertThat(QuicEngine.LOOPBACK_UDP_PAYLOAD).isEqualTo(QuicEngine.loopbackPayload(Integer.getInteger("jlibp2p.quic.loopbackPayload")));
+  }
+
   /**
    * Dials a listener bound to {@code bind} at 127.0.0.1 and moves 1 MiB each way: what the
-   * dialer's and the listener's peers accept, then the datagram size each side sends with.
+   * dialer's and the listener's peers accept, then the most each side sends (quiche's largest
+   * datagram on the path).
    */
   private static List<Integer> datagramSizes(String bind) throws Exception {
     byte[] data = new byte[1024 * 1024];
