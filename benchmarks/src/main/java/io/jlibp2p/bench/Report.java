@@ -164,7 +164,7 @@ final class Report {
     if (r.rows().stream().anyMatch(row -> row.combination().name().equals("quic-v1"))) {
       // the size is QuicEngine.LOOPBACK_UDP_PAYLOAD
       b.append("\nquic-v1 on loopback: jlibp2p's QUIC sockets bound to a loopback address, as here, send and accept datagrams of up to\n"
-          + "16,000 bytes (elsewhere 1,452); js-libp2p's QUIC (quinn, path MTU discovery up to 1,452 bytes by default) sends at most 1,452.\n");
+          + "16,000 bytes on Linux (elsewhere 1,452; -Djlibp2p.quic.loopbackPayload lowers it); js-libp2p's QUIC (quinn, path MTU discovery up to 1,452 bytes by default) sends at most 1,452.\n");
     }
     wsAgainstTcp(b, r);
     tlsAgainstRecords(b, r);

@@ -55,7 +55,7 @@ final class Targets {
     v.add(lowest("every TCP and WebSocket stack ≥ " + fmt(TIMES_JS) + "× js-libp2p", TIMES_JS,
         timesJs(r, false)));
     // the size is QuicEngine.LOOPBACK_UDP_PAYLOAD (see the note under the throughput table)
-    v.add(lowest("quic-v1 ≥ " + fmt(QUIC_TIMES_JS) + "× js-libp2p (on loopback, with jlibp2p's datagrams of up to 16,000 bytes against js-libp2p's 1,452)",
+    v.add(lowest("quic-v1 ≥ " + fmt(QUIC_TIMES_JS) + "× js-libp2p (on loopback, with jlibp2p's datagrams of up to 16,000 bytes on Linux against js-libp2p's 1,452)",
         QUIC_TIMES_JS, timesJs(r, true)));
     v.add(highest("connection set-up no slower than js-libp2p (jlibp2p / js ≤ 1)", 1, setupOfJs(r)));
     v.add(highestBelow("ping round trip < " + fmt(PING_MS * 1000) + " µs (µs)", PING_MS * 1000, pings(r)));

@@ -73,6 +73,9 @@ public final class QuicEngine implements AutoCloseable {
    */
   static final int MAX_UDP_PAYLOAD = 1452;
 
+  /** The default of {@link #LOOPBACK_UDP_PAYLOAD}, also its upper bound. */
+  static final int DEFAULT_LOOPBACK_UDP_PAYLOAD = 16_000;
+
   /**
    * Largest UDP payload we send or accept on a socket bound to a loopback address on Linux, whose
    * datagrams never leave the host, if the loopback interface's MTU allows: by default 16,000
@@ -84,10 +87,7 @@ public final class QuicEngine implements AutoCloseable {
    * loopback, on 2 cores (AMD EPYC and Intel Xeon), moved 350-500 MiB/s each way with 1,452-byte
    * datagrams and 720-1,200 MiB/s with 16,000, using about half the CPU per byte.
    */
-  static final int LOOPBACK_UDP_PAYLOAD = loopbackPayload(Integer.getInteger("jlibp2p.quic.loopbackPayload"));
-
-  /** The default of {@link #LOOPBACK_UDP_PAYLOAD}, also its upper bound. */
-  static final int DEFAULT_LOOPBACK_UDP_PAYLOAD = 16_000;
+  static final int LOOPBACK_UDP_PAYLOAD = loopbackPayload(System.getProperty("jlibp2p.quic.loopbackPayload"));
 
   /** Whether this is Linux, whose loopback carries datagrams of up to 64 KiB. */
   static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
@@ -374,11 +374,22 @@ public final class QuicEngine implements AutoCloseable {
     return gro ? GRO_READ_BUFFER : EPOLL ? Math.max(EPOLL_READ_BUFFER, d.buffer()) : d.buffer();
   }
 
-  /** {@link #LOOPBACK_UDP_PAYLOAD} for a setting (null: the default), within 1,452 and 16,000. */
-  static int loopbackPayload(Integer setting) {
-    return setting == null
-        ? DEFAULT_LOOPBACK_UDP_PAYLOAD
-        : Math.max(MAX_UDP_PAYLOAD, Math.min(DEFAULT_LOOPBACK_UDP_PAYLOAD, setting));
+  /**
+   * {@link #LOOPBACK_UDP_PAYLOAD} for a setting, a plain number of bytes brought within 1,452 and
+   * 16,000; the default without one, and (logged as a warning) for one that is not a number.
+   */
+  static int loopbackPayload(String setting) {
+    if (setting == null) {
+      return DEFAULT_LOOPBACK_UDP_PAYLOAD;
+    }
+    try {
+      return Math.max(MAX_UDP_PAYLOAD, Math.min(DEFAULT_LOOPBACK_UDP_PAYLOAD, Integer.parseInt(setting.trim())));
+    } catch (NumberFormatException e) {
+      System.getLogger(QuicEngine.class.getName()).log(System.Logger.Level.WARNING,
+          "jlibp2p.quic.loopbackPayload: " + setting + " is not a number of bytes (expected: 1452 to 16000); using "
+              + DEFAULT_LOOPBACK_UDP_PAYLOAD);
+      return DEFAULT_LOOPBACK_UDP_PAYLOAD;
+    }
   }
 
   /**

@@ -21,10 +21,10 @@ import java.util.Objects;
  * ProtocolViolationException}; later reads throw it again.
  *
  * <p>Payloads are not buffered whole: a data frame of any accepted size streams through a read
- * buffer, or straight into the caller's array for large reads. With a {@link BufferPool}, the
- * buffer is given back whenever everything was consumed at a frame boundary, and the next frame is
- * waited for in a read of {@value #IDLE_READ} bytes, so an idle connection holds none. One reading
- * thread.
+ * buffer, or straight into the caller's array for large reads of large frames (see {@link
+ * #directRead()}). With a {@link BufferPool}, the buffer is given back whenever everything was
+ * consumed at a frame boundary, and the next frame is waited for in a read of {@value #IDLE_READ}
+ * bytes, so an idle connection holds none. One reading thread.
  */
 public final class WsInput extends InputStream {
   /** The smallest read buffer: a whole control frame fits. */

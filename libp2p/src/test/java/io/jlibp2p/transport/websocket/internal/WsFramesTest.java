@@ -602,6 +602,40 @@ class WsFramesTest {
     assertThat(intoCaller[0]).as("a read went straight into the caller's array").isTrue();
   }
 
+  /**
+   * The last bytes of a large frame, fewer than half the buffer, go straight into a large read
+   * too, rather than pulling the next frame's payload through the buffer.
+   */
+  @Example
+  void theLastBytesOfALargeFrameGoStraightIntoALargeRead() throws IOException {
+    Frames frames = new Frames(true);
+    byte[] payload = new byte[40_000];
+    new SplittableRandom(9).nextBytes(payload);
+    frames.frame(true, WsFrames.OP_BINARY, payload).frame(true, WsFrames.OP_BINARY, payload);
+    byte[] caller = new byte[32 * 1024];
+    List<Integer> straight = new ArrayList<>();
+    java.io.InputStream source =
+        new ByteArrayInputStream(frames.bytes()) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            if (b == caller) {
+              straight.add(len);
+            }
+            return super.read(b, off, len);
+          }
+        };
+    WsInput in = new WsInput(source, true, MAX_PAYLOAD, new BufferPool(64 * 1024, 1), new RecordingPeer());
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    while (got.size() < 2 * payload.length) {
+      int n = in.read(caller, 0, caller.length);
+      got.write(caller, 0, n);
+    }
+    assertThat(Arrays.copyOfRange(got.toByteArray(), 0, 40_000)).isEqualTo(payload);
+    assertThat(Arrays.copyOfRange(got.toByteArray(), 40_000, 80_000)).isEqualTo(payload);
+    // each frame: its first bytes come with the header, then 32 KiB straight, then the last bytes straight
+    assertThat(straight).hasSize(4).allMatch(len -> len == 32 * 1024 || len < 8 * 1024);
+  }
+
   /** Short frames arriving back to back are read many at a time, whatever the caller asks for. */
   @Example
   void shortFramesBackToBackAreReadManyAtATime() throws IOException {
