@@ -155,10 +155,8 @@ public final class QuicEngine implements AutoCloseable {
   private final List<QuicListener> listeners = new CopyOnWriteArrayList<>();
   private final List<QuicEndpoint> endpoints = new CopyOnWriteArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
-  private QuicEndpoint dial4; // guarded by lock
-  private QuicEndpoint dial6; // guarded by lock
-  private QuicEndpoint dialLoopback4; // guarded by lock
-  private QuicEndpoint dialLoopback6; // guarded by lock
+  /** The shared dial sockets, by {@link #dialSlot}; guarded by lock. */
+  private final QuicEndpoint[] dialers = new QuicEndpoint[4];
   private volatile boolean closed;
 
   public QuicEngine(PrivateKey identity, QuicConfig config, SecureRandom random, InstantSource clock) {
@@ -292,25 +290,22 @@ public final class QuicEngine implements AutoCloseable {
     try {
       ensureOpen();
       boolean loopback = remote.isLoopbackAddress();
-      QuicEndpoint ep = loopback ? (v6 ? dialLoopback6 : dialLoopback4) : (v6 ? dial6 : dial4);
+      int slot = dialSlot(v6, loopback);
+      QuicEndpoint ep = dialers[slot];
       if (ep == null || !ep.isOpen()) {
-        InetAddress bind =
-            loopback ? InetAddress.getByName(v6 ? "::1" : "127.0.0.1") : InetAddress.getByName(v6 ? "::" : "0.0.0.0");
-        ep = open(new InetSocketAddress(bind, 0), false);
-        if (loopback && v6) {
-          dialLoopback6 = ep;
-        } else if (loopback) {
-          dialLoopback4 = ep;
-        } else if (v6) {
-          dial6 = ep;
-        } else {
-          dial4 = ep;
-        }
+        String bind = loopback ? (v6 ? "::1" : "127.0.0.1") : (v6 ? "::" : "0.0.0.0");
+        ep = open(new InetSocketAddress(InetAddress.getByName(bind), 0), false);
+        dialers[slot] = ep;
       }
       return ep;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The index in {@link #dialers} of the dial socket for an IP family, wildcard or loopback. */
+  private static int dialSlot(boolean v6, boolean loopback) {
+    return (loopback ? 2 : 0) + (v6 ? 1 : 0);
   }
 
   // ---- sockets ----
@@ -396,10 +391,18 @@ public final class QuicEngine implements AutoCloseable {
    * The datagrams of one socket.
    *
    * @param payload the largest UDP payload sent or accepted
-   * @param buffer room for one datagram in a read
-   * @param segments the most datagrams of one segmented send
    */
-  record Datagrams(int payload, int buffer, int segments) {
+  record Datagrams(int payload) {
+    /** Room for one datagram in a read. */
+    int buffer() {
+      return Math.max(DATAGRAM_BUFFER, payload);
+    }
+
+    /** The most datagrams of one segmented send. */
+    int segments() {
+      return Math.max(1, Math.min(SEND_SEGMENTS, SEGMENTED_SEND_BYTES / payload));
+    }
+
     /**
      * For a socket bound to {@code bind}: {@link #LOOPBACK_UDP_PAYLOAD} on a loopback address on
      * Linux, as far as the loopback interface's MTU allows, else {@link #MAX_UDP_PAYLOAD}. (Other
@@ -412,12 +415,7 @@ public final class QuicEngine implements AutoCloseable {
         int headers = bind instanceof Inet6Address ? 48 : 28;
         payload = Math.max(MAX_UDP_PAYLOAD, Math.min(LOOPBACK_UDP_PAYLOAD, loopbackMtu(bind) - headers));
       }
-      return of(payload);
-    }
-
-    static Datagrams of(int payload) {
-      return new Datagrams(
-          payload, Math.max(DATAGRAM_BUFFER, payload), Math.max(1, Math.min(SEND_SEGMENTS, SEGMENTED_SEND_BYTES / payload)));
+      return new Datagrams(payload);
     }
 
     /** The MTU of the interface holding {@code ip}, or 0 if unknown (then {@link #MAX_UDP_PAYLOAD} applies). */

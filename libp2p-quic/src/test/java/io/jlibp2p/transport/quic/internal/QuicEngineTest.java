@@ -90,16 +90,18 @@ class QuicEngineTest {
   @Test
   void loopbackSocketsUseLargerDatagramsUpToWhatThePeerAccepts() throws Exception {
     InetAddress lo = InetAddress.getByName("127.0.0.1");
-    assertThat(QuicEngine.Datagrams.of(InetAddress.getByName("0.0.0.0")))
-        .isEqualTo(new QuicEngine.Datagrams(QuicEngine.MAX_UDP_PAYLOAD, 2048, QuicEngine.SEND_SEGMENTS));
+    QuicEngine.Datagrams wildcard = QuicEngine.Datagrams.of(InetAddress.getByName("0.0.0.0"));
+    assertThat(List.of(wildcard.payload(), wildcard.buffer(), wildcard.segments()))
+        .isEqualTo(List.of(QuicEngine.MAX_UDP_PAYLOAD, 2048, QuicEngine.SEND_SEGMENTS));
     assertThat(QuicEngine.Datagrams.of(InetAddress.getByName("192.0.2.1")).payload()).isEqualTo(QuicEngine.MAX_UDP_PAYLOAD);
     if (!QuicEngine.LINUX) {
       assertThat(QuicEngine.Datagrams.of(lo).payload()).isEqualTo(QuicEngine.MAX_UDP_PAYLOAD);
     }
     int loopback = Math.min(QuicEngine.LOOPBACK_UDP_PAYLOAD, NetworkInterface.getByInetAddress(lo).getMTU() - 28);
     assumeTrue(QuicEngine.LINUX && loopback > QuicEngine.MAX_UDP_PAYLOAD, "Linux, loopback MTU above Ethernet's");
-    assertThat(QuicEngine.Datagrams.of(lo))
-        .isEqualTo(new QuicEngine.Datagrams(loopback, Math.max(2048, loopback), Math.min(QuicEngine.SEND_SEGMENTS, 65_000 / loopback)));
+    QuicEngine.Datagrams onLoopback = QuicEngine.Datagrams.of(lo);
+    assertThat(List.of(onLoopback.payload(), onLoopback.buffer(), onLoopback.segments()))
+        .isEqualTo(List.of(loopback, Math.max(2048, loopback), Math.min(QuicEngine.SEND_SEGMENTS, 65_000 / loopback)));
 
     // both on loopback sockets: the dialer's own (bound to 127.0.0.1) and a loopback listener
     assertThat(datagramSizes("127.0.0.1")).containsExactly(loopback, loopback, loopback, loopback);
