@@ -20,9 +20,8 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * libp2p TLS ({@code /tls/1.0.0}, specs tls/tls.md): TLS 1.3 on the JDK's {@code SSLEngine}, both
- * sides authenticated by a self-signed certificate that carries the libp2p Public Key Extension
- * (OID {@value TlsCertificates#EXTENSION_OID}): the host key and its signature of {@code
+ * libp2p TLS ({@code /tls/1.0.0}, specs tls/tls.md): TLS 1.3 (RFC 8446), both sides
+ * authenticated by a self-signed certificate that carries the libp2p Public Key Extension (OID {@value TlsCertificates#EXTENSION_OID}): the host key and its signature of {@code
  * "libp2p-tls-handshake:"} followed by the certificate's SubjectPublicKeyInfo.
  *
  * <p>A transport makes one ECDSA P-256 certificate key and certificate, on its first handshake,
@@ -43,13 +42,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * "libp2p"} means none (the caller negotiates one with multistream-select). Offering the empty list
  * means {@code "libp2p"} only.
  *
- * <p>js-libp2p's certificates have an empty issuer name, which the JDK's X.509 parser refuses; as
- * the JDK's TLS engine parses peer certificates with {@code CertificateFactory.getInstance("X.509")}
- * and has no other hook, creating a {@code TlsTransport} registers once per JVM, first in the
- * provider list, a JCA provider named {@value
- * io.jlibp2p.security.tls.internal.EmptyIssuerCertificates#PROVIDER_NAME} that offers only that
- * factory: it returns what the JDK's factory returns and parses with BouncyCastle only what the
- * JDK's refuses for an empty issuer name.
+ * <p>jlibp2p runs the TLS 1.3 handshake and record layer itself, as much of TLS 1.3 as libp2p
+ * uses: a full handshake with X25519 or P-256 key exchange, the suites TLS_AES_128_GCM_SHA256
+ * (preferred), TLS_AES_256_GCM_SHA384 and TLS_CHACHA20_POLY1305_SHA256 with the JDK's ciphers, key
+ * updates; no session resumption, early data or SNI. Records are decrypted straight from the
+ * network buffer into the reader's array in one pass of the JDK's AES-GCM, which the JDK's {@code
+ * SSLEngine} cannot do (it decrypts in place, in two passes, and copies the plaintext out).
  *
  * <p>Thread-safe: one instance serves any number of concurrent handshakes, each blocking on the
  * calling thread; a failed handshake closes its connection. Handshake timeouts are the caller's: it

@@ -8,12 +8,14 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -117,8 +119,11 @@ public final class TlsCertificates {
     }
   }
 
-  /** The host key a valid certificate carries, and the peer id derived from it. */
-  public record VerifiedPeer(PublicKey publicKey, PeerId peerId) {}
+  /**
+   * The host key a valid certificate carries, the peer id derived from it, and the certificate's
+   * own key (which signs the TLS handshake).
+   */
+  public record VerifiedPeer(PublicKey publicKey, PeerId peerId, java.security.PublicKey certificateKey) {}
 
   /**
    * A fresh ECDSA P-256 key and a self-signed certificate for it carrying {@code identity}'s
@@ -327,7 +332,7 @@ public final class TlsCertificates {
     } catch (IOException e) {
       throw new TlsCertificateException("cannot encode the certificate's public key", e);
     }
-    VerifiedPeer peer = verifySignedKey(libp2p.getExtnValue().getOctets(), spkiDer);
+    VerifiedPeer peer = verifySignedKey(libp2p.getExtnValue().getOctets(), spkiDer, certificateKey(spki, spkiDer));
     return new Verified(peer, cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant());
   }
 
@@ -407,7 +412,27 @@ public final class TlsCertificates {
     }
   }
 
-  private static VerifiedPeer verifySignedKey(byte[] value, byte[] spkiDer)
+  /** The certificate's key as a JDK key, for the handshake's CertificateVerify. */
+  private static java.security.PublicKey certificateKey(SubjectPublicKeyInfo spki, byte[] spkiDer)
+      throws TlsCertificateException {
+    String oid = spki.getAlgorithm().getAlgorithm().getId();
+    String algorithm =
+        switch (oid) {
+          case "1.2.840.10045.2.1" -> "EC";
+          case "1.2.840.113549.1.1.1" -> "RSA";
+          case "1.2.840.113549.1.1.10" -> "RSASSA-PSS";
+          case "1.3.101.112" -> "Ed25519";
+          case "1.3.101.113" -> "Ed448";
+          default -> throw new TlsCertificateException("certificate key of unsupported type " + oid);
+        };
+    try {
+      return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(spkiDer));
+    } catch (GeneralSecurityException e) {
+      throw new TlsCertificateException("bad certificate key: " + e.getMessage(), e);
+    }
+  }
+
+  private static VerifiedPeer verifySignedKey(byte[] value, byte[] spkiDer, java.security.PublicKey certificateKey)
       throws TlsCertificateException {
     byte[] keyBytes;
     byte[] signature;
@@ -441,7 +466,7 @@ public final class TlsCertificates {
       throw new TlsCertificateException(
           "libp2p extension signature is invalid: the host key did not sign this certificate's key");
     }
-    return new VerifiedPeer(hostKey, PeerId.fromPublicKey(hostKey));
+    return new VerifiedPeer(hostKey, PeerId.fromPublicKey(hostKey), certificateKey);
   }
 
   private static byte[] signedData(byte[] spki) {

@@ -5,27 +5,37 @@ import io.jlibp2p.spi.RawConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.SSLException;
+import javax.crypto.AEADBadTagException;
 
 /**
- * Runs an {@link SSLEngine} over a raw connection's blocking streams: the handshake on the calling
- * thread, then an {@link InputStream} that decrypts records (straight into the caller's array when
- * it is large) and an {@link OutputStream} that buffers plaintext into full records, sending them
- * on {@code flush()} or when {@value #NET_OUT_RECORDS} records are sealed.
+ * The TLS 1.3 record layer (RFC 8446, 5) over a raw connection's blocking streams: plaintext
+ * records until {@link TlsHandshake} installs keys, then protected ones. During the handshake it
+ * reads and writes whole handshake messages; afterwards it offers an {@link InputStream} that
+ * decrypts records (straight into the caller's array when the read is large enough for the whole
+ * record) and an {@link OutputStream} that seals plaintext into full records, sending them on
+ * {@code flush()} or when {@value #NET_OUT_RECORDS} are sealed. It answers key updates, moves to a
+ * new key itself every {@link #KEY_UPDATE_RECORDS} records, ignores session tickets, and sends and
+ * honours close_notify.
  *
- * <p>One reading and one writing thread. Every buffer has a fixed size: the engine refuses records
- * longer than TLS allows before we buffer them. A failure on the read side closes the raw
- * connection and every later read fails the same way.
+ * <p>Every length from the network is checked against a limit before it is buffered: records
+ * against the sizes TLS allows, handshake messages against {@value #MAX_HANDSHAKE_MESSAGE}. A
+ * failure on the read side sends the alert it calls for, closes the raw connection, and every later
+ * read fails the same way.
+ *
+ * <p>One reading and one writing thread. A read may write anywhere in the range of the caller's
+ * array it was given, past the bytes it returns: a record decrypted in place carries its content
+ * type (and any padding) after the data. The byte after the data and up to 15 bytes of padding are
+ * put back; a record padded with more, or a large record that carries no data, leaves its bytes.
  */
 public final class TlsRecordLayer {
   /** Largest plaintext in one TLS record (RFC 8446, 5.1). */
   public static final int MAX_RECORD_PLAINTEXT = 1 << 14;
+
+  /** Largest ciphertext in one protected record (RFC 8446, 5.2). */
+  public static final int MAX_RECORD_CIPHERTEXT = MAX_RECORD_PLAINTEXT + 256;
 
   /**
    * The frame size muxers are asked to use over TLS: 16 records. Measured against 64 KiB frames,
@@ -40,14 +50,27 @@ public final class TlsRecordLayer {
   /** Raw bytes read ahead from the raw connection, in records. */
   public static final int NET_IN_RECORDS = 4;
 
-  /** TLS record header: content type, legacy version, length (RFC 8446, 5.1). */
-  private static final int RECORD_HEADER = 5;
+  /** Largest handshake message accepted (body and header). */
+  public static final int MAX_HANDSHAKE_MESSAGE = 64 * 1024;
 
-  /** Outer content type of every TLS 1.3 record after the handshake. */
-  private static final byte APPLICATION_DATA = 23;
+  /**
+   * Records protected under one application key before we send a key update: 2^23, well inside
+   * AES-GCM's limit of 2^24.5 full records per key (RFC 8446, 5.5).
+   */
+  public static final long KEY_UPDATE_RECORDS = 1L << 23;
 
-  /** AEAD tag and inner content type: the least a protected record adds to its plaintext. */
-  private static final int RECORD_OVERHEAD = 17;
+  static final byte CHANGE_CIPHER_SPEC = 20;
+  static final byte ALERT = 21;
+  static final byte HANDSHAKE = 22;
+  static final byte APPLICATION_DATA = 23;
+
+  /** Handshake message types after the handshake (RFC 8446, 4). */
+  private static final int NEW_SESSION_TICKET = 4;
+  private static final int KEY_UPDATE = 24;
+
+  private static final int HEADER = TlsRecordCipher.HEADER_LENGTH;
+  private static final int TAG = TlsRecordCipher.TAG_LENGTH;
+  private static final int MAX_RECORD = HEADER + MAX_RECORD_CIPHERTEXT;
 
   /**
    * Shorter protected records may carry no application data (a key update, an empty fragment), so
@@ -55,47 +78,62 @@ public final class TlsRecordLayer {
    */
   private static final int MIN_COUNTED_RECORD = 64;
 
-  /** Reads at least this long decrypt straight into the caller's array. */
+  /** Records with at least this much plaintext decrypt straight into a caller's array that fits. */
   private static final int DIRECT_READ = 4096;
 
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  /** Bytes of the caller's array after a directly decrypted record's data that are put back. */
+  private static final int SAVED_TAIL = 16;
 
-  private final SSLEngine engine;
   private final RawConnection raw;
   private final InputStream rawIn;
   private final OutputStream rawOut;
-  /** Guards the engine's wraps together with writing their output, so records stay in order. */
+  private final long keyUpdateRecords;
+  /** Guards the write cipher and netOut, so records stay in order. */
   private final ReentrantLock outLock = new ReentrantLock();
-  private final int packetSize;
 
-  /** Raw bytes not yet unwrapped, in read mode. Reader thread (and the handshake) only. */
-  private final ByteBuffer netIn;
-  /** Decrypted bytes not yet read, in read mode. Reader thread only. */
-  private final ByteBuffer appIn;
+  /** Raw bytes not yet processed: netIn[netPos, netLim). Reader thread only. */
+  private final byte[] netIn = new byte[NET_IN_RECORDS * MAX_RECORD];
+  private int netPos;
+  private int netLim;
+  /** Decrypted application data not yet read: appIn[appPos, appLim). Reader thread only. */
+  private final byte[] appIn = new byte[MAX_RECORD_CIPHERTEXT];
+  private int appPos;
+  private int appLim;
+  private final byte[] savedTail = new byte[SAVED_TAIL];
+  /** Handshake bytes received and not yet taken as whole messages. Reader thread only. */
+  private byte[] hs = new byte[1024];
+  private int hsLength;
+
   /** Sealed records not yet written. Under {@link #outLock}. */
-  private final ByteBuffer netOut;
+  private final byte[] netOut = new byte[NET_OUT_RECORDS * MAX_RECORD];
+  private int netOutLength;
   /** Plaintext not yet sealed. Writer thread only. */
-  private final ByteBuffer appOut = ByteBuffer.allocate(MAX_RECORD_PLAINTEXT);
+  private final byte[] appOut = new byte[MAX_RECORD_PLAINTEXT];
+  private int appOutLength;
 
-  /** Records were written to the raw connection but not flushed. Under {@link #outLock}. */
-  private boolean unflushed;
+  private TlsRecordCipher readCipher; // reader thread
+  private TlsRecordCipher writeCipher; // under outLock
+  private volatile boolean handshakeDone;
+  /** The peer asked for a key update the reader could not answer at once. */
+  private volatile boolean keyUpdateOwed;
 
   private boolean inboundDone;
   private IOException readFailure;
-  private boolean outputClosed;
+  private volatile boolean outputClosed;
 
   private final In in = new In();
   private final Out out = new Out();
 
-  public TlsRecordLayer(SSLEngine engine, RawConnection raw) {
-    this.engine = Objects.requireNonNull(engine, "engine");
+  public TlsRecordLayer(RawConnection raw) {
+    this(raw, KEY_UPDATE_RECORDS);
+  }
+
+  /** @param keyUpdateRecords records sent under one application key before a key update */
+  TlsRecordLayer(RawConnection raw, long keyUpdateRecords) {
     this.raw = Objects.requireNonNull(raw, "raw");
     this.rawIn = raw.in();
     this.rawOut = raw.out();
-    this.packetSize = engine.getSession().getPacketBufferSize();
-    this.netIn = ByteBuffer.allocate(NET_IN_RECORDS * packetSize).flip();
-    this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
-    this.netOut = ByteBuffer.allocate(NET_OUT_RECORDS * packetSize);
+    this.keyUpdateRecords = keyUpdateRecords;
   }
 
   public InputStream in() {
@@ -106,56 +144,29 @@ public final class TlsRecordLayer {
     return out;
   }
 
-  /**
-   * Runs the handshake to its end; engine failures surface as {@link SSLException} (after the
-   * alert, if any, was sent), a connection that ends first as {@link EndOfHandshakeException}.
-   */
-  public void handshake() throws IOException {
-    engine.beginHandshake();
-    HandshakeStatus status = engine.getHandshakeStatus();
-    try {
-      while (true) {
-        switch (status) {
-          case NEED_TASK -> status = runTasks();
-          case NEED_WRAP -> status = wrapHandshake();
-          case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-            if (unflushed || netOut.position() > 0) {
-              outLock.lock();
-              try {
-                flushNet();
-              } finally {
-                outLock.unlock();
-              }
-            }
-            SSLEngineResult r;
-            appIn.compact();
-            try {
-              r = unwrap(appIn);
-            } finally {
-              appIn.flip();
-            }
-            if (r == null) {
-              throw new EndOfHandshakeException();
-            }
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-              throw new SSLException("TLS handshake: a record does not fit the application buffer");
-            }
-            status = r.getHandshakeStatus();
-          }
-          case FINISHED, NOT_HANDSHAKING -> {
-            outLock.lock();
-            try {
-              flushNet();
-            } finally {
-              outLock.unlock();
-            }
-            return;
-          }
-        }
-      }
-    } catch (SSLException e) {
-      sendAlert();
-      throw e;
+  /** A TLS alert, sent (when {@code received} is false) or received. */
+  public static final class AlertException extends ProtocolViolationException {
+    private final int alert;
+    private final boolean received;
+
+    AlertException(int alert, boolean received, String message) {
+      super(message);
+      this.alert = alert;
+      this.received = received;
+    }
+
+    AlertException(int alert, String message, Throwable cause) {
+      super(message, cause);
+      this.alert = alert;
+      this.received = false;
+    }
+
+    public int alert() {
+      return alert;
+    }
+
+    public boolean received() {
+      return received;
     }
   }
 
@@ -166,153 +177,419 @@ public final class TlsRecordLayer {
     }
   }
 
-  private HandshakeStatus runTasks() {
-    Runnable task;
-    while ((task = engine.getDelegatedTask()) != null) {
-      task.run();
-    }
-    return engine.getHandshakeStatus();
+  // Alert descriptions (RFC 8446, 6)
+  static final int CLOSE_NOTIFY = 0;
+  static final int UNEXPECTED_MESSAGE = 10;
+  static final int BAD_RECORD_MAC = 20;
+  static final int RECORD_OVERFLOW = 22;
+  static final int HANDSHAKE_FAILURE = 40;
+  static final int BAD_CERTIFICATE = 42;
+  static final int ILLEGAL_PARAMETER = 47;
+  static final int DECODE_ERROR = 50;
+  static final int DECRYPT_ERROR = 51;
+  static final int PROTOCOL_VERSION = 70;
+  static final int INTERNAL_ERROR = 80;
+  static final int MISSING_EXTENSION = 109;
+  static final int UNSUPPORTED_EXTENSION = 110;
+  static final int CERTIFICATE_REQUIRED = 116;
+  static final int NO_APPLICATION_PROTOCOL = 120;
+
+  static AlertException alert(int alert, String message) {
+    return new AlertException(alert, false, "TLS: " + message);
   }
 
-  /** Produces handshake records; they are sent before the handshake next waits for the peer. */
-  private HandshakeStatus wrapHandshake() throws IOException {
+  // ---- handshake side ----
+
+  /** Installs the key that protects records from the peer; no handshake message may be split. */
+  void setReadCipher(TlsRecordCipher cipher) throws AlertException {
+    if (hsLength != 0) {
+      throw alert(UNEXPECTED_MESSAGE, "a handshake message spans a key change");
+    }
+    readCipher = cipher;
+  }
+
+  /** Installs the key that protects the records we send from now on. */
+  void setWriteCipher(TlsRecordCipher cipher) {
     outLock.lock();
     try {
-      SSLEngineResult r = wrapInto(EMPTY);
-      if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-        flushNet();
-        throw new SSLException("TLS handshake: the engine closed");
-      }
-      return r.getHandshakeStatus();
+      writeCipher = cipher;
     } finally {
       outLock.unlock();
     }
   }
 
-  /** Best effort: sends the alert the engine holds after a failure. */
-  private void sendAlert() {
+  /** The handshake is over: change_cipher_spec records are no longer dropped. */
+  void handshakeDone() {
+    handshakeDone = true;
+  }
+
+  /** Queues a handshake message in records of the current write protection. */
+  void writeHandshake(byte[] message) throws IOException {
+    outLock.lock();
+    try {
+      for (int off = 0; off < message.length; off += MAX_RECORD_PLAINTEXT) {
+        writeRecord(HANDSHAKE, message, off, Math.min(MAX_RECORD_PLAINTEXT, message.length - off));
+      }
+    } finally {
+      outLock.unlock();
+    }
+  }
+
+  /** Sends everything queued. */
+  void flush() throws IOException {
+    outLock.lock();
+    try {
+      flushNet();
+    } finally {
+      outLock.unlock();
+    }
+  }
+
+  /** Best effort: sends a fatal alert now, unless the writer holds the output. */
+  void sendAlert(int alert) {
     if (!outLock.tryLock()) {
       return;
     }
     try {
-      engine.closeOutbound();
-      for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-        wrapInto(EMPTY);
+      if (!outputClosed) {
+        outputClosed = true;
+        writeRecord(ALERT, new byte[] {2, (byte) alert}, 0, 2);
+        flushNet();
       }
-      flushNet();
     } catch (IOException | RuntimeException ignored) {
-      // the peer may already be gone; the original failure is what matters
+      // the peer may already be gone; the failure that caused the alert is what matters
     } finally {
       outLock.unlock();
     }
   }
 
-  /** Wraps from {@code src} into {@link #netOut}, writing it out first when it lacks room. */
-  private SSLEngineResult wrapInto(ByteBuffer src) throws IOException {
+  /**
+   * Reads one whole handshake message (its 4-byte header and body). Drops change_cipher_spec
+   * records; fails on an alert, application data or a malformed record.
+   */
+  byte[] readHandshakeMessage(int expectedType) throws IOException {
     while (true) {
-      if (netOut.remaining() < packetSize) {
-        drainNet();
+      byte[] m = takeMessage();
+      if (m != null) {
+        return m;
       }
-      SSLEngineResult r = engine.wrap(src, netOut);
-      switch (r.getStatus()) {
-        case OK, CLOSED -> {
-          return r;
+      if (hsLength == 0 && readCipher == null && fillHeader() && netIn[netPos] == HANDSHAKE && length(netPos) > 0) {
+        // fail fast on a peer that is not speaking TLS: the message type is in the first byte
+        while (netLim - netPos <= HEADER && fill()) {
+          // the first byte of the record's body
         }
-        case BUFFER_OVERFLOW -> {
-          if (netOut.position() == 0) {
-            throw new SSLException("TLS record larger than " + netOut.capacity() + " bytes");
-          }
-          drainNet();
+        if (netLim - netPos > HEADER && (netIn[netPos + HEADER] & 0xff) != expectedType) {
+          throw alert(UNEXPECTED_MESSAGE, "expected handshake message " + expectedType
+              + ", received " + (netIn[netPos + HEADER] & 0xff));
         }
-        case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap reported an underflow");
+      }
+      if (!fillRecord()) {
+        if (netLim > netPos) {
+          throw alert(DECODE_ERROR, "connection ended inside a record");
+        }
+        throw new EndOfHandshakeException();
+      }
+      int type = netIn[netPos];
+      int length = length(netPos);
+      int body = netPos + HEADER;
+      if (type == CHANGE_CIPHER_SPEC) {
+        // middlebox compatibility (RFC 8446, D.4): one byte 1, never protected, dropped
+        if (length != 1 || netIn[body] != 1) {
+          throw alert(UNEXPECTED_MESSAGE, "malformed change_cipher_spec record");
+        }
+        netPos = body + length;
+        continue;
+      }
+      if (readCipher == null || type == ALERT) {
+        // a peer that failed before it had our keys may send its alert unprotected
+        netPos = body + length;
+        if (type == ALERT) {
+          onAlert(netIn, body, length);
+        } else if (type != HANDSHAKE) {
+          throw alert(UNEXPECTED_MESSAGE, "unprotected record of type " + type + " during the handshake");
+        } else if (length == 0) {
+          throw alert(UNEXPECTED_MESSAGE, "empty handshake record");
+        } else {
+          appendHandshake(netIn, body, length);
+        }
+        continue;
+      }
+      int content = openInto(appIn, 0);
+      byte contentType = appIn[content];
+      if (contentType == HANDSHAKE && content > 0) {
+        appendHandshake(appIn, 0, content);
+      } else if (contentType == ALERT) {
+        onAlert(appIn, 0, content);
+      } else {
+        throw alert(UNEXPECTED_MESSAGE, "record of content type " + contentType + " during the handshake");
       }
     }
   }
 
+  private void appendHandshake(byte[] b, int off, int len) throws AlertException {
+    int need = hsLength + len;
+    if (need > hs.length) {
+      if (need > MAX_HANDSHAKE_MESSAGE + MAX_RECORD_CIPHERTEXT) {
+        throw alert(UNEXPECTED_MESSAGE, "handshake messages over " + MAX_HANDSHAKE_MESSAGE + " bytes");
+      }
+      hs = Arrays.copyOf(hs, Math.max(need, Math.min(2 * hs.length, MAX_HANDSHAKE_MESSAGE + MAX_RECORD_CIPHERTEXT)));
+    }
+    System.arraycopy(b, off, hs, hsLength, len);
+    hsLength = need;
+  }
+
+  /** The next whole handshake message buffered, or null. */
+  private byte[] takeMessage() throws AlertException {
+    if (hsLength < 4) {
+      return null;
+    }
+    int length = (hs[1] & 0xff) << 16 | (hs[2] & 0xff) << 8 | hs[3] & 0xff;
+    if (length > MAX_HANDSHAKE_MESSAGE - 4) {
+      throw alert(UNEXPECTED_MESSAGE, "handshake message of " + length + " bytes (limit: " + (MAX_HANDSHAKE_MESSAGE - 4) + ")");
+    }
+    if (hsLength < 4 + length) {
+      return null;
+    }
+    byte[] m = Arrays.copyOf(hs, 4 + length);
+    hsLength -= m.length;
+    System.arraycopy(hs, m.length, hs, 0, hsLength);
+    return m;
+  }
+
+  private void onAlert(byte[] b, int off, int len) throws IOException {
+    if (len != 2) {
+      throw alert(DECODE_ERROR, "alert of " + len + " bytes");
+    }
+    int description = b[off + 1] & 0xff;
+    if (description == CLOSE_NOTIFY) {
+      if (!handshakeDone) {
+        throw new EndOfHandshakeException();
+      }
+      inboundDone = true;
+      return;
+    }
+    throw new AlertException(description, true, "TLS: the peer sent alert " + alertName(description));
+  }
+
+  /** An alert's name (RFC 8446, 6), with its number. */
+  static String alertName(int description) {
+    String name =
+        switch (description) {
+          case CLOSE_NOTIFY -> "close_notify";
+          case UNEXPECTED_MESSAGE -> "unexpected_message";
+          case BAD_RECORD_MAC -> "bad_record_mac";
+          case RECORD_OVERFLOW -> "record_overflow";
+          case HANDSHAKE_FAILURE -> "handshake_failure";
+          case BAD_CERTIFICATE -> "bad_certificate";
+          case 43 -> "unsupported_certificate";
+          case 44 -> "certificate_revoked";
+          case 45 -> "certificate_expired";
+          case 46 -> "certificate_unknown";
+          case ILLEGAL_PARAMETER -> "illegal_parameter";
+          case 48 -> "unknown_ca";
+          case 49 -> "access_denied";
+          case DECODE_ERROR -> "decode_error";
+          case DECRYPT_ERROR -> "decrypt_error";
+          case PROTOCOL_VERSION -> "protocol_version";
+          case 71 -> "insufficient_security";
+          case INTERNAL_ERROR -> "internal_error";
+          case 86 -> "inappropriate_fallback";
+          case 90 -> "user_canceled";
+          case MISSING_EXTENSION -> "missing_extension";
+          case UNSUPPORTED_EXTENSION -> "unsupported_extension";
+          case 112 -> "unrecognized_name";
+          case 113 -> "bad_certificate_status_response";
+          case 115 -> "unknown_psk_identity";
+          case CERTIFICATE_REQUIRED -> "certificate_required";
+          case NO_APPLICATION_PROTOCOL -> "no_application_protocol";
+          default -> "unknown";
+        };
+    return name + " (" + description + ")";
+  }
+
+  // ---- records ----
+
+  private int length(int pos) {
+    return (netIn[pos + 3] & 0xff) << 8 | netIn[pos + 4] & 0xff;
+  }
+
+  /**
+   * Makes sure a whole record is buffered at {@code netIn[netPos]}, its length checked; false when
+   * the raw stream ends first.
+   */
+  private boolean fillRecord() throws IOException {
+    if (!fillHeader()) {
+      return false;
+    }
+    int length = length(netPos);
+    int limit = readCipher == null ? MAX_RECORD_PLAINTEXT : MAX_RECORD_CIPHERTEXT;
+    if (length > limit) {
+      throw alert(RECORD_OVERFLOW, "record of " + length + " bytes (limit: " + limit + ")");
+    }
+    while (netLim - netPos < HEADER + length) {
+      if (!fill()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Makes sure a record header is buffered at {@code netIn[netPos]} and checks its type and
+   * version, so that a peer speaking something else fails before its bytes are awaited; false when
+   * the raw stream ends first.
+   */
+  private boolean fillHeader() throws IOException {
+    while (netLim - netPos < HEADER) {
+      if (!fill()) {
+        return false;
+      }
+    }
+    int type = netIn[netPos];
+    if (type < CHANGE_CIPHER_SPEC || type > APPLICATION_DATA || netIn[netPos + 1] != 3) {
+      throw alert(UNEXPECTED_MESSAGE, String.format(
+          "not a TLS record: type %d, version %d.%d", type & 0xff, netIn[netPos + 1] & 0xff, netIn[netPos + 2] & 0xff));
+    }
+    return true;
+  }
+
+  /** Reads more raw bytes behind the buffered ones; false at end of stream. */
+  private boolean fill() throws IOException {
+    if (netLim == netIn.length) {
+      System.arraycopy(netIn, netPos, netIn, 0, netLim - netPos);
+      netLim -= netPos;
+      netPos = 0;
+    }
+    int n = rawIn.read(netIn, netLim, netIn.length - netLim);
+    if (n < 0) {
+      return false;
+    }
+    netLim += n;
+    return true;
+  }
+
+  /**
+   * Opens the protected record at {@code netIn[netPos]} into {@code out[off]} and consumes it;
+   * returns the index, relative to {@code off}, of its inner content type (the content's length).
+   */
+  private int openInto(byte[] out, int off) throws AlertException {
+    int type = netIn[netPos];
+    int length = length(netPos);
+    if (type != APPLICATION_DATA) {
+      throw alert(UNEXPECTED_MESSAGE, "unprotected record of type " + type + " after the keys changed");
+    }
+    if (length <= TAG) {
+      throw alert(DECODE_ERROR, "protected record of " + length + " bytes");
+    }
+    try {
+      readCipher.open(netIn, netPos, length, out, off);
+    } catch (AEADBadTagException e) {
+      throw new AlertException(BAD_RECORD_MAC, "TLS: record authentication failed", e);
+    }
+    netPos += HEADER + length;
+    int end = off + length - TAG - 1;
+    while (end >= off && out[end] == 0) {
+      end--;
+    }
+    if (end < off) {
+      throw alert(UNEXPECTED_MESSAGE, "protected record without a content type");
+    }
+    return end - off;
+  }
+
+  // ---- writing, under outLock ----
+
+  private void writeRecord(byte type, byte[] b, int off, int len) throws IOException {
+    if (netOut.length - netOutLength < MAX_RECORD) {
+      drainNet();
+    }
+    if (writeCipher == null) {
+      netOut[netOutLength] = type;
+      netOut[netOutLength + 1] = 3;
+      netOut[netOutLength + 2] = 3;
+      netOut[netOutLength + 3] = (byte) (len >>> 8);
+      netOut[netOutLength + 4] = (byte) len;
+      System.arraycopy(b, off, netOut, netOutLength + HEADER, len);
+      netOutLength += HEADER + len;
+    } else {
+      netOutLength += writeCipher.seal(type, b, off, len, netOut, netOutLength);
+    }
+  }
+
+  private static final byte[] KEY_UPDATE_NOT_REQUESTED = {KEY_UPDATE, 0, 0, 1, 0};
+
+  /** Before application data: the key update we owe the peer, or one our key is due for. */
+  private void updateKeyIfDue() throws IOException {
+    if (keyUpdateOwed || writeCipher.sequence() >= keyUpdateRecords) {
+      keyUpdateOwed = false;
+      writeRecord(HANDSHAKE, KEY_UPDATE_NOT_REQUESTED, 0, KEY_UPDATE_NOT_REQUESTED.length);
+      writeCipher.update();
+    }
+  }
+
   private void drainNet() throws IOException {
-    if (netOut.position() > 0) {
-      rawOut.write(netOut.array(), netOut.arrayOffset(), netOut.position());
-      netOut.clear();
-      unflushed = true;
+    if (netOutLength > 0) {
+      rawOut.write(netOut, 0, netOutLength);
+      netOutLength = 0;
     }
   }
 
   private void flushNet() throws IOException {
     drainNet();
     rawOut.flush();
-    unflushed = false;
   }
 
-  /**
-   * Unwraps one record into {@code dst}, reading from the raw connection as needed. Returns null
-   * at a clean end of the raw stream; the result otherwise (OK, CLOSED, or BUFFER_OVERFLOW when
-   * {@code dst} is too small for the record, which stays buffered).
-   */
-  private SSLEngineResult unwrap(ByteBuffer dst) throws IOException {
-    while (true) {
-      if (netIn.hasRemaining()) {
-        SSLEngineResult r = engine.unwrap(netIn, dst);
-        switch (r.getStatus()) {
-          case OK, CLOSED, BUFFER_OVERFLOW -> {
-            return r;
-          }
-          case BUFFER_UNDERFLOW -> {
-            // fall through to read more
-          }
-        }
-      }
-      if (!fillNet()) {
-        if (netIn.hasRemaining()) {
-          throw new ProtocolViolationException(
-              "TLS: connection ended inside a record (" + netIn.remaining() + " bytes)");
-        }
-        return null;
-      }
-    }
-  }
-
-  /** Reads more raw bytes behind the buffered ones; false at end of stream. */
-  private boolean fillNet() throws IOException {
-    if (netIn.limit() == netIn.capacity()) {
-      if (netIn.position() == 0) {
-        throw new ProtocolViolationException(
-            "TLS: no complete record in " + netIn.capacity() + " bytes");
-      }
-      netIn.compact().flip();
-    }
-    int n = rawIn.read(netIn.array(), netIn.arrayOffset() + netIn.limit(), netIn.capacity() - netIn.limit());
-    if (n < 0) {
-      return false;
-    }
-    netIn.limit(netIn.limit() + n);
-    return true;
-  }
-
-  /**
-   * After an unwrap during application data: runs tasks and answers post-handshake messages (a
-   * key update). The answer goes out now if the writer is idle, else with the writer's next wrap.
-   */
-  private void afterUnwrap(SSLEngineResult r) throws IOException {
-    HandshakeStatus status = r.getHandshakeStatus();
-    if (status == HandshakeStatus.NEED_TASK) {
-      status = runTasks();
-    }
-    if (status == HandshakeStatus.NEED_WRAP && outLock.tryLock()) {
-      try {
-        while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !outputClosed) {
-          wrapInto(EMPTY);
-        }
-        flushNet();
-      } finally {
-        outLock.unlock();
-      }
-    }
-  }
+  // ---- after the handshake ----
 
   private IOException failRead(IOException e) {
     readFailure = e;
+    if (e instanceof AlertException a && !a.received()) {
+      sendAlert(a.alert());
+    }
     raw.close();
     return e;
+  }
+
+  /** Reader thread: a handshake message or alert after the handshake. */
+  private void onControl(byte contentType, byte[] b, int off, int len) throws IOException {
+    if (contentType == ALERT) {
+      onAlert(b, off, len);
+      return;
+    }
+    if (contentType != HANDSHAKE || len == 0) {
+      throw alert(UNEXPECTED_MESSAGE, "record of content type " + contentType + " after the handshake");
+    }
+    appendHandshake(b, off, len);
+    byte[] m;
+    while ((m = takeMessage()) != null) {
+      int type = m[0] & 0xff;
+      if (type == NEW_SESSION_TICKET) {
+        continue; // we do not resume sessions
+      }
+      if (type != KEY_UPDATE) {
+        throw alert(UNEXPECTED_MESSAGE, "handshake message " + type + " after the handshake");
+      }
+      if (m.length != 5 || (m[4] & 0xff) > 1) {
+        throw alert(m.length != 5 ? DECODE_ERROR : ILLEGAL_PARAMETER, "malformed key update");
+      }
+      if (hsLength != 0) {
+        throw alert(UNEXPECTED_MESSAGE, "a handshake message follows a key update in its record");
+      }
+      readCipher.update();
+      if (m[4] == 1) {
+        keyUpdateOwed = true;
+        if (outLock.tryLock()) { // else the writer sends it before its next record
+          try {
+            if (!outputClosed && keyUpdateOwed) {
+              updateKeyIfDue();
+              flushNet();
+            }
+          } finally {
+            outLock.unlock();
+          }
+        }
+      }
+    }
   }
 
   private final class In extends InputStream {
@@ -330,55 +607,71 @@ public final class TlsRecordLayer {
       if (len == 0) {
         return 0;
       }
-      while (!appIn.hasRemaining()) {
+      while (appPos == appLim) {
         if (readFailure != null) {
           throw readFailure;
         }
         if (inboundDone) {
           return -1;
         }
-        int direct = len >= DIRECT_READ ? nextRecord(ByteBuffer.wrap(b, off, len)) : 0;
-        if (direct > 0) {
-          return direct;
+        int n;
+        try {
+          n = nextRecord(b, off, len);
+        } catch (IOException e) {
+          throw failRead(e instanceof AlertException || e instanceof ProtocolViolationException
+              ? e : new ProtocolViolationException("TLS: " + e.getMessage(), e));
         }
-        if (direct == 0) {
-          appIn.compact();
-          try {
-            nextRecord(appIn);
-          } finally {
-            appIn.flip();
-          }
+        if (n > 0) {
+          return n;
         }
       }
-      int n = Math.min(len, appIn.remaining());
-      appIn.get(b, off, n);
+      int n = Math.min(len, appLim - appPos);
+      System.arraycopy(appIn, appPos, b, off, n);
+      appPos += n;
       return n;
     }
 
     /**
-     * Decrypts the next record into {@code dst} (in write mode); returns the plaintext bytes
-     * produced, 0 when none (a handshake message, or {@code dst} too small: the record stays), -1
-     * at the end of stream.
+     * Reads and opens the next record: returns the data bytes it put into {@code b} (decrypted
+     * straight into it), or 0 when it put them into {@link #appIn} or the record carried none. At
+     * the end of the raw stream, between records, the input is done.
      */
-    private int nextRecord(ByteBuffer dst) throws IOException {
-      int before = dst.position();
-      SSLEngineResult r;
-      try {
-        r = unwrap(dst);
-      } catch (SSLException e) {
-        throw failRead(new ProtocolViolationException("TLS: " + e.getMessage(), e));
-      } catch (ProtocolViolationException e) {
-        throw failRead(e);
-      }
-      if (r == null || r.getStatus() == SSLEngineResult.Status.CLOSED) {
+    private int nextRecord(byte[] b, int off, int len) throws IOException {
+      if (!fillRecord()) {
+        if (netLim > netPos) {
+          throw alert(DECODE_ERROR, "connection ended inside a record (" + (netLim - netPos) + " bytes)");
+        }
         inboundDone = true;
-        return dst.position() - before > 0 ? dst.position() - before : -1;
+        return 0;
       }
-      if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && dst == appIn && before == 0) {
-        throw failRead(new ProtocolViolationException("TLS record larger than the application buffer"));
+      int inner = length(netPos) - TAG;
+      if (inner >= DIRECT_READ && len >= inner && netIn[netPos] == APPLICATION_DATA) {
+        int tail = Math.min(SAVED_TAIL, inner);
+        int tailStart = off + inner - tail;
+        System.arraycopy(b, tailStart, savedTail, 0, tail);
+        int content = openInto(b, off);
+        byte contentType = b[off + content];
+        if (contentType != APPLICATION_DATA) {
+          System.arraycopy(b, off, appIn, 0, content);
+        }
+        for (int i = Math.max(off + content, tailStart); i < off + inner; i++) {
+          b[i] = savedTail[i - tailStart];
+        }
+        if (contentType == APPLICATION_DATA) {
+          return content;
+        }
+        onControl(contentType, appIn, 0, content);
+        return 0;
       }
-      afterUnwrap(r);
-      return dst.position() - before;
+      int content = openInto(appIn, 0);
+      byte contentType = appIn[content];
+      if (contentType == APPLICATION_DATA) {
+        appPos = 0;
+        appLim = content;
+      } else {
+        onControl(contentType, appIn, 0, content);
+      }
+      return 0;
     }
 
     /**
@@ -388,28 +681,27 @@ public final class TlsRecordLayer {
      */
     @Override
     public int available() throws IOException {
-      if (appIn.hasRemaining()) {
-        return appIn.remaining();
+      if (appPos < appLim) {
+        return appLim - appPos;
       }
       if (readFailure != null || inboundDone) {
         return 0;
       }
-      int buffered = netIn.remaining();
-      if (buffered < RECORD_HEADER) {
+      int buffered = netLim - netPos;
+      if (buffered < HEADER) {
         // the next header has not been read: count only when a record of any size (and the one
         // after it, should the first carry no data) must already be there
-        return buffered + rawIn.available() >= 2 * packetSize ? 1 : 0;
+        return buffered + rawIn.available() >= 2 * MAX_RECORD ? 1 : 0;
       }
-      int p = netIn.position();
-      int length = (netIn.get(p + 3) & 0xff) << 8 | netIn.get(p + 4) & 0xff;
-      if (netIn.get(p) != APPLICATION_DATA || length < MIN_COUNTED_RECORD) {
+      int length = length(netPos);
+      if (netIn[netPos] != APPLICATION_DATA || length < MIN_COUNTED_RECORD || length > MAX_RECORD_CIPHERTEXT) {
         return 0;
       }
-      int missing = RECORD_HEADER + length - buffered;
+      int missing = HEADER + length - buffered;
       if (missing > 0 && rawIn.available() < missing) {
         return 0;
       }
-      return length - RECORD_OVERHEAD;
+      return length - TAG - 1;
     }
 
     @Override
@@ -422,8 +714,8 @@ public final class TlsRecordLayer {
     @Override
     public void write(int b) throws IOException {
       ensureOpen();
-      appOut.put((byte) b);
-      if (!appOut.hasRemaining()) {
+      appOut[appOutLength++] = (byte) b;
+      if (appOutLength == appOut.length) {
         sealBuffered();
       }
     }
@@ -433,18 +725,19 @@ public final class TlsRecordLayer {
       Objects.checkFromIndexSize(off, len, b.length);
       ensureOpen();
       while (len > 0) {
-        if (appOut.position() == 0 && len >= MAX_RECORD_PLAINTEXT) {
+        if (appOutLength == 0 && len >= MAX_RECORD_PLAINTEXT) {
           int n = len - len % MAX_RECORD_PLAINTEXT;
-          seal(ByteBuffer.wrap(b, off, n));
+          seal(b, off, n);
           off += n;
           len -= n;
           continue;
         }
-        int n = Math.min(len, appOut.remaining());
-        appOut.put(b, off, n);
+        int n = Math.min(len, appOut.length - appOutLength);
+        System.arraycopy(b, off, appOut, appOutLength, n);
+        appOutLength += n;
         off += n;
         len -= n;
-        if (!appOut.hasRemaining()) {
+        if (appOutLength == appOut.length) {
           sealBuffered();
         }
       }
@@ -457,8 +750,8 @@ public final class TlsRecordLayer {
       outLock.lock();
       try {
         sealBuffered();
-        if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-          wrapInto(EMPTY); // a post-handshake answer the reader could not send
+        if (keyUpdateOwed) {
+          updateKeyIfDue(); // an answer the reader could not send
         }
         flushNet();
       } finally {
@@ -474,14 +767,12 @@ public final class TlsRecordLayer {
       }
       outLock.lock();
       try {
+        if (outputClosed) {
+          return;
+        }
         sealBuffered();
         outputClosed = true;
-        engine.closeOutbound();
-        while (!engine.isOutboundDone()) {
-          if (wrapInto(EMPTY).bytesProduced() == 0) {
-            break;
-          }
-        }
+        writeRecord(ALERT, new byte[] {1, CLOSE_NOTIFY}, 0, 2);
         flushNet();
       } finally {
         outLock.unlock();
@@ -490,24 +781,25 @@ public final class TlsRecordLayer {
     }
 
     private void sealBuffered() throws IOException {
-      if (appOut.position() > 0) {
-        appOut.flip();
-        try {
-          seal(appOut);
-        } finally {
-          appOut.clear();
-        }
+      if (appOutLength > 0) {
+        int n = appOutLength;
+        appOutLength = 0;
+        seal(appOut, 0, n);
       }
     }
 
-    private void seal(ByteBuffer src) throws IOException {
+    private void seal(byte[] b, int off, int len) throws IOException {
       outLock.lock();
       try {
-        while (src.hasRemaining()) {
-          SSLEngineResult r = wrapInto(src);
-          if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
-            throw new IOException("TLS connection is closed for writing");
-          }
+        if (outputClosed) {
+          throw new IOException("TLS connection is closed for writing");
+        }
+        while (len > 0) {
+          updateKeyIfDue();
+          int n = Math.min(len, MAX_RECORD_PLAINTEXT);
+          writeRecord(APPLICATION_DATA, b, off, n);
+          off += n;
+          len -= n;
         }
       } finally {
         outLock.unlock();
