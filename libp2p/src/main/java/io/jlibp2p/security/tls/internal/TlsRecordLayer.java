@@ -481,6 +481,11 @@ public final class TlsRecordLayer {
     if (length <= TAG) {
       throw alert(DECODE_ERROR, "protected record of " + length + " bytes");
     }
+    if (length - TAG > MAX_RECORD_PLAINTEXT + 1) {
+      // content and type of at most 2^14 + 1 bytes (RFC 8446, 5.4), whatever the expansion allows
+      throw alert(RECORD_OVERFLOW, "protected record of " + (length - TAG) + " bytes of plaintext (limit: "
+          + (MAX_RECORD_PLAINTEXT + 1) + ")");
+    }
     try {
       readCipher.open(netIn, netPos, length, out, off);
     } catch (AEADBadTagException e) {
