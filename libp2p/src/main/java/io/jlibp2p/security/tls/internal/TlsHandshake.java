@@ -27,6 +27,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -39,6 +40,7 @@ import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.MGF1ParameterSpec;
@@ -418,15 +420,16 @@ public final class TlsHandshake {
       KeyShare share = KeyShare.generate(groups[0], random);
       send(clientHello(clientRandom, share, null));
       records.flush();
+      records.helloSeen();
 
       byte[] message = read(SERVER_HELLO);
       ServerHello hello = ServerHello.parse(message);
       suite = hello.suite;
       if (hello.retry) {
-        int group = hello.group < 0 ? share.group : hello.group;
-        if (group == share.group && hello.cookie == null) {
-          throw alert(ILLEGAL_PARAMETER, "HelloRetryRequest changes nothing");
+        if (hello.group == share.group || (hello.group < 0 && hello.cookie == null)) {
+          throw alert(ILLEGAL_PARAMETER, "HelloRetryRequest for the group we sent, or changing nothing");
         }
+        int group = hello.group < 0 ? share.group : hello.group;
         if (group != share.group) {
           if (!contains(groups, group)) {
             throw alert(ILLEGAL_PARAMETER, "HelloRetryRequest for group " + hex(group) + ", not offered");
@@ -454,6 +457,8 @@ public final class TlsHandshake {
       TlsSuite.Schedule schedule = new TlsSuite.Schedule(suite, share.agree(hello.keyExchange));
       byte[][] handshakeSecrets = schedule.handshakeTrafficSecrets(transcript.hash(suite));
       records.setReadCipher(new TlsRecordCipher(suite, handshakeSecrets[1]));
+      // our flight and any alert before it go out under our handshake key, which the server reads
+      records.setWriteCipher(new TlsRecordCipher(suite, handshakeSecrets[0]));
 
       // EncryptedExtensions
       message = read(ENCRYPTED_EXTENSIONS);
@@ -494,7 +499,6 @@ public final class TlsHandshake {
       byte[][] applicationSecrets = schedule.applicationTrafficSecrets(transcript.hash(suite));
       records.setReadCipher(new TlsRecordCipher(suite, applicationSecrets[1]));
 
-      records.setWriteCipher(new TlsRecordCipher(suite, handshakeSecrets[0]));
       send(certificateMessage(requestContext));
       send(certificateVerifyMessage(ownScheme, CLIENT_VERIFY_CONTEXT));
       send(finishedMessage(handshakeSecrets[0]));
@@ -590,7 +594,9 @@ public final class TlsHandshake {
       }
       byte[] cookie = null;
       if (retry && extensions.containsKey(COOKIE)) {
-        cookie = extensions.get(COOKIE).vector(2, 1, 0xffff).rest();
+        Reader c = extensions.get(COOKIE);
+        cookie = c.vector(2, 1, 0xffff).rest();
+        c.end();
       }
       if (keyShare == null) {
         return new ServerHello(true, suite, -1, null, cookie);
@@ -612,6 +618,7 @@ public final class TlsHandshake {
 
     Outcome run() throws IOException, TlsCertificateException {
       byte[] message = read(CLIENT_HELLO);
+      records.helloSeen();
       ClientHello hello = ClientHello.parse(message);
       suite = null;
       for (TlsSuite s : TlsSuite.values()) {
@@ -904,6 +911,17 @@ public final class TlsHandshake {
     return scheme;
   }
 
+  /** Whether {@code params} are those of the named curve (not merely of its size). */
+  private static boolean isCurve(ECParameterSpec params, String name) throws GeneralSecurityException {
+    AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
+    p.init(new ECGenParameterSpec(name));
+    ECParameterSpec named = p.getParameterSpec(ECParameterSpec.class);
+    return named.getCurve().equals(params.getCurve())
+        && named.getGenerator().equals(params.getGenerator())
+        && named.getOrder().equals(params.getOrder())
+        && named.getCofactor() == params.getCofactor();
+  }
+
   private static byte[] signedContent(byte[] context, byte[] transcriptHash) {
     byte[] content = new byte[64 + context.length + 1 + transcriptHash.length];
     Arrays.fill(content, 0, 64, (byte) 0x20);
@@ -913,7 +931,6 @@ public final class TlsHandshake {
   }
 
   private static Signature signature(int scheme, java.security.Key key) throws GeneralSecurityException {
-    int fieldSize = key instanceof ECKey ec ? ec.getParams().getCurve().getField().getFieldSize() : 0;
     String keyAlgorithm = key.getAlgorithm();
     boolean rsae = key instanceof RSAKey && keyAlgorithm.equals("RSA");
     boolean pss = key instanceof RSAKey && keyAlgorithm.equals("RSASSA-PSS");
@@ -921,7 +938,7 @@ public final class TlsHandshake {
     switch (scheme) {
       case ECDSA_SECP256R1_SHA256, ECDSA_SECP384R1_SHA384, ECDSA_SECP521R1_SHA512 -> {
         int expected = scheme == ECDSA_SECP256R1_SHA256 ? 256 : scheme == ECDSA_SECP384R1_SHA384 ? 384 : 521;
-        if (fieldSize != expected) {
+        if (!(key instanceof ECKey ec) || !isCurve(ec.getParams(), "secp" + expected + "r1")) {
           throw new GeneralSecurityException("scheme " + hex(scheme) + " needs a P-" + expected + " key");
         }
         s = Signature.getInstance(scheme == ECDSA_SECP256R1_SHA256 ? "SHA256withECDSA"

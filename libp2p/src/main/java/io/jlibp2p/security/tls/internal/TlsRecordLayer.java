@@ -64,6 +64,15 @@ public final class TlsRecordLayer {
   static final byte HANDSHAKE = 22;
   static final byte APPLICATION_DATA = 23;
 
+  /** change_cipher_spec records dropped in one handshake (a peer sends one, before its flight). */
+  static final int MAX_CHANGE_CIPHER_SPECS = 2;
+
+  /**
+   * Protected records in a row without application data (empty, session tickets, key updates) after
+   * which the peer is refused: they cost a decryption each and carry nothing.
+   */
+  static final int MAX_EMPTY_RECORDS = 32;
+
   /** Handshake message types after the handshake (RFC 8446, 4). */
   private static final int NEW_SESSION_TICKET = 4;
   private static final int KEY_UPDATE = 24;
@@ -114,6 +123,11 @@ public final class TlsRecordLayer {
   private TlsRecordCipher readCipher; // reader thread
   private TlsRecordCipher writeCipher; // under outLock
   private volatile boolean handshakeDone;
+  /** Reader thread: change_cipher_spec records may be dropped (RFC 8446, 5). */
+  private boolean helloSeen;
+  private int changeCipherSpecs;
+  /** Reader thread: protected records in a row that carried no application data. */
+  private int emptyRecords;
   /** The peer asked for a key update the reader could not answer at once. */
   private volatile boolean keyUpdateOwed;
 
@@ -223,6 +237,11 @@ public final class TlsRecordLayer {
     handshakeDone = true;
   }
 
+  /** The first ClientHello was sent or received: a change_cipher_spec record may come. */
+  void helloSeen() {
+    helloSeen = true;
+  }
+
   /** Queues a handshake message in records of the current write protection. */
   void writeHandshake(byte[] message) throws IOException {
     outLock.lock();
@@ -294,8 +313,8 @@ public final class TlsRecordLayer {
       int body = netPos + HEADER;
       if (type == CHANGE_CIPHER_SPEC) {
         // middlebox compatibility (RFC 8446, D.4): one byte 1, never protected, dropped
-        if (length != 1 || netIn[body] != 1) {
-          throw alert(UNEXPECTED_MESSAGE, "malformed change_cipher_spec record");
+        if (length != 1 || netIn[body] != 1 || !helloSeen || ++changeCipherSpecs > MAX_CHANGE_CIPHER_SPECS) {
+          throw alert(UNEXPECTED_MESSAGE, "unexpected or malformed change_cipher_spec record");
         }
         netPos = body + length;
         continue;
@@ -582,17 +601,9 @@ public final class TlsRecordLayer {
       }
       readCipher.update();
       if (m[4] == 1) {
+        // ours goes out before our next application data (RFC 8446, 4.6.3), from the writer: the
+        // reader never waits on the network to write
         keyUpdateOwed = true;
-        if (outLock.tryLock()) { // else the writer sends it before its next record
-          try {
-            if (!outputClosed && keyUpdateOwed) {
-              updateKeyIfDue();
-              flushNet();
-            }
-          } finally {
-            outLock.unlock();
-          }
-        }
       }
     }
   }
@@ -622,9 +633,10 @@ public final class TlsRecordLayer {
         int n;
         try {
           n = nextRecord(b, off, len);
-        } catch (IOException e) {
-          throw failRead(e instanceof AlertException || e instanceof ProtocolViolationException
-              ? e : new ProtocolViolationException("TLS: " + e.getMessage(), e));
+        } catch (ProtocolViolationException | EndOfHandshakeException e) {
+          throw failRead(e);
+        } catch (RuntimeException e) {
+          throw failRead(new AlertException(INTERNAL_ERROR, "TLS: " + e, e));
         }
         if (n > 0) {
           return n;
@@ -662,7 +674,7 @@ public final class TlsRecordLayer {
         for (int i = Math.max(off + content, tailStart); i < off + inner; i++) {
           b[i] = savedTail[i - tailStart];
         }
-        if (contentType == APPLICATION_DATA) {
+        if (afterRecord(contentType, content)) {
           return content;
         }
         onControl(contentType, appIn, 0, content);
@@ -670,13 +682,26 @@ public final class TlsRecordLayer {
       }
       int content = openInto(appIn, 0);
       byte contentType = appIn[content];
-      if (contentType == APPLICATION_DATA) {
+      if (afterRecord(contentType, content)) {
         appPos = 0;
         appLim = content;
       } else {
         onControl(contentType, appIn, 0, content);
       }
       return 0;
+    }
+
+    /** Checks an opened record's place in the stream; true when it carries application data. */
+    private boolean afterRecord(byte contentType, int content) throws AlertException {
+      if (contentType != HANDSHAKE && hsLength != 0) {
+        throw alert(UNEXPECTED_MESSAGE, "a record of content type " + contentType + " inside a handshake message");
+      }
+      boolean data = contentType == APPLICATION_DATA && content > 0;
+      emptyRecords = data ? 0 : emptyRecords + 1;
+      if (emptyRecords > MAX_EMPTY_RECORDS) {
+        throw alert(UNEXPECTED_MESSAGE, MAX_EMPTY_RECORDS + " records in a row without application data");
+      }
+      return contentType == APPLICATION_DATA;
     }
 
     /**

@@ -82,6 +82,19 @@ class TlsHandshakeTest {
       };
     }
 
+    /** The type of the last record written. */
+    int lastRecordType() {
+      byte[] b;
+      synchronized (written) {
+        b = written.toByteArray();
+      }
+      int type = -1;
+      for (int p = 0; p + 5 <= b.length; p += 5 + ((b[p + 3] & 0xff) << 8 | b[p + 4] & 0xff)) {
+        type = b[p];
+      }
+      return type;
+    }
+
     /** Plaintext handshake records that start a ClientHello. */
     int clientHellos() {
       byte[] b;
@@ -172,6 +185,27 @@ class TlsHandshakeTest {
         assertThat(p.clientHellos()).isEqualTo(1);
         exchange(p, 50_000);
       }
+    }
+  }
+
+  @Test
+  void aClientThatRefusesTheServerTellsItUnderItsHandshakeKey() throws Exception {
+    TlsHandshake client = handshake(TlsHandshake.GROUPS, 1 << 20);
+    TlsHandshake server = handshake(TlsHandshake.GROUPS, 1 << 20);
+    TlsHandshake other = handshake(TlsHandshake.GROUPS, 1 << 20);
+    try (SocketPair pair = new SocketPair()) {
+      Recording recording = new Recording(pair.dialer);
+      Future<SecureConnection> inbound = EXECUTOR.submit(() -> server.run(pair.listener, false, null, List.of()));
+      assertThatThrownBy(() -> client.run(recording, true, other.localPeer(), List.of()))
+          .isInstanceOf(io.jlibp2p.core.PeerIdMismatchException.class);
+      // the alert is a protected record (outer type application_data), as a server with the
+      // client's handshake key installed expects, not a plaintext alert
+      assertThat(recording.lastRecordType()).isEqualTo(23);
+      assertThatThrownBy(() -> inbound.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(SecurityHandshakeException.class)
+          .hasMessageContaining("bad_certificate");
     }
   }
 

@@ -441,7 +441,10 @@ class TlsRecordLayerTest {
     int n = await(async(() -> link.b.in().read(buf)));
     assertThat(Arrays.copyOf(buf, n)).isEqualTo(ascii("hello"));
 
-    // b answered on its own, before anything else it had to send under the new key
+    // b's reader does not write: b answers before the next application data it sends (RFC 8446,
+    // 4.6.3), after the record it had already sealed
+    link.b.out().write(ascii(" and after"));
+    link.b.out().flush();
     TlsRecordCipher fromB = link.fromB();
     InputStream raw = link.pair.dialer.in();
     Inner first = open(fromB, await(async(() -> readRecord(raw))));
@@ -452,8 +455,6 @@ class TlsRecordLayerTest {
     assertThat(answer.content()).isEqualTo(bytes(24, 0, 0, 1, 0));
 
     fromB.update();
-    link.b.out().write(ascii(" and after"));
-    link.b.out().flush();
     Inner after = open(fromB, await(async(() -> readRecord(raw))));
     assertThat(after.type()).isEqualTo(TlsRecordLayer.APPLICATION_DATA);
     assertThat(after.content()).isEqualTo(ascii("unsealed and after"));
@@ -758,7 +759,9 @@ class TlsRecordLayerTest {
     byte[] second = concat(bytes(11, 0, 0x9c, 0x40), random(40_000, 91));
     byte[] third = bytes(15, 0, 0, 0);
     byte[] all = concat(first, second, third);
-    // change_cipher_spec records are dropped; records split messages anywhere
+    // change_cipher_spec records are dropped once a ClientHello went out; records split messages
+    // anywhere
+    layer.helloSeen();
     write(pair,
         plain(20, bytes(1)),
         plain(22, Arrays.copyOfRange(all, 0, 2)),
@@ -770,6 +773,52 @@ class TlsRecordLayerTest {
     assertThat(await(async(() -> layer.readHandshakeMessage(1)))).isEqualTo(first);
     assertThat(await(async(() -> layer.readHandshakeMessage(11)))).isEqualTo(second);
     assertThat(await(async(() -> layer.readHandshakeMessage(15)))).isEqualTo(third);
+  }
+
+  @Test
+  void changeCipherSpecBeforeAClientHelloOrMoreThanTwoFail() throws Exception {
+    SocketPair pair = pair();
+    TlsRecordLayer layer = handshakeLayer(pair);
+    write(pair, plain(20, bytes(1)), plain(22, bytes(1, 0, 0, 0)));
+    handshakeFailure(layer, 1, 10);
+
+    pair = pair();
+    TlsRecordLayer after = handshakeLayer(pair);
+    after.helloSeen();
+    write(pair, plain(20, bytes(1)), plain(20, bytes(1)), plain(20, bytes(1)), plain(22, bytes(2, 0, 0, 0)));
+    assertThat(handshakeFailure(after, 2, 10)).hasMessageContaining("change_cipher_spec");
+  }
+
+  @Test
+  void manyRecordsInARowWithoutDataFail() throws Exception {
+    Link link = new Link(TlsSuite.AES_128_GCM_SHA256);
+    TlsRecordCipher asA = link.asA();
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < TlsRecordLayer.MAX_EMPTY_RECORDS; i++) {
+      records.add(seal(asA, TlsRecordLayer.APPLICATION_DATA, new byte[0]));
+    }
+    records.add(seal(asA, TlsRecordLayer.APPLICATION_DATA, ascii("data")));
+    for (int i = 0; i <= TlsRecordLayer.MAX_EMPTY_RECORDS; i++) {
+      records.add(seal(asA, TlsRecordLayer.APPLICATION_DATA, new byte[0]));
+    }
+    link.inject(records.toArray(byte[][]::new));
+    byte[] buf = new byte[100];
+    // as many as the limit are skipped...
+    assertThat(await(async(() -> link.b.in().read(buf)))).isEqualTo(4);
+    // ...one more is refused
+    Throwable t = failureOf(async(() -> link.b.in().read(buf)));
+    assertThat(t).isInstanceOf(AlertException.class).hasMessageContaining("without application data");
+  }
+
+  @Test
+  void aRecordInsideAHandshakeMessageAfterTheHandshakeFails() throws Exception {
+    Link link = new Link(TlsSuite.AES_128_GCM_SHA256);
+    TlsRecordCipher asA = link.asA();
+    link.inject(
+        seal(asA, TlsRecordLayer.HANDSHAKE, bytes(4, 0, 0, 20, 0, 0)),
+        seal(asA, TlsRecordLayer.APPLICATION_DATA, ascii("in between")));
+    Throwable t = failureOf(async(() -> link.b.in().read(new byte[100])));
+    assertThat(t).isInstanceOf(AlertException.class).hasMessageContaining("inside a handshake message");
   }
 
   @Test
@@ -810,6 +859,7 @@ class TlsRecordLayerTest {
     TlsRecordLayer layer = handshakeLayer(pair);
     byte[] secret = random(32, 94);
     layer.setReadCipher(new TlsRecordCipher(TlsSuite.AES_128_GCM_SHA256, secret));
+    layer.helloSeen();
     TlsRecordCipher peer = new TlsRecordCipher(TlsSuite.AES_128_GCM_SHA256, secret);
     byte[] ok = concat(bytes(8, 0, 0, 2), bytes(0, 0));
     write(pair, plain(20, bytes(1)), seal(peer, 22, ok));
