@@ -1,6 +1,8 @@
 package io.jlibp2p.security.tls.internal;
 
 import io.jlibp2p.core.ProtocolViolationException;
+import io.jlibp2p.internal.BufferPool;
+import io.jlibp2p.internal.PooledBufferedInputStream;
 import io.jlibp2p.spi.RawConnection;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,11 @@ import javax.crypto.AEADBadTagException;
  * {@code flush()} or when {@value #NET_OUT_RECORDS} are sealed. It answers key updates, moves to a
  * new key itself every {@link #KEY_UPDATE_RECORDS} records, ignores session tickets, and sends and
  * honours close_notify.
+ *
+ * <p>Its buffers (raw bytes in and out, a record's plaintext) come from JVM-wide pools and go back
+ * whenever they are empty and, for input, nothing more has arrived: an idle connection waits in a
+ * read of {@value #IDLE_READ} bytes and holds none (10-26 KiB of heap per idle connection, against
+ * 182 KiB with fixed buffers).
  *
  * <p>Every length from the network is checked against a limit before it is buffered: records
  * against the sizes TLS allows, handshake messages against {@value #MAX_HANDSHAKE_MESSAGE}. A
@@ -87,6 +94,18 @@ public final class TlsRecordLayer {
    */
   private static final int MIN_COUNTED_RECORD = 64;
 
+  /** Bytes an idle connection waits for in a small read, holding no pooled buffer. */
+  static final int IDLE_READ = 64;
+
+  /**
+   * The raw input and output buffers: {@value #NET_IN_RECORDS} records each, held only while bytes
+   * move, so that an idle connection holds none (as {@link PooledBufferedInputStream} does).
+   */
+  private static final BufferPool NET_BUFFERS = new BufferPool(Math.max(NET_IN_RECORDS, NET_OUT_RECORDS) * (TlsRecordCipher.HEADER_LENGTH + MAX_RECORD_CIPHERTEXT), 64);
+
+  /** Buffers of one record's plaintext, for decrypted bytes and plaintext not yet sealed. */
+  private static final BufferPool RECORD_BUFFERS = new BufferPool(MAX_RECORD_CIPHERTEXT, 64);
+
   /** Records with at least this much plaintext decrypt straight into a caller's array that fits. */
   private static final int DIRECT_READ = 4096;
 
@@ -100,12 +119,19 @@ public final class TlsRecordLayer {
   /** Guards the write cipher and netOut, so records stay in order. */
   private final ReentrantLock outLock = new ReentrantLock();
 
-  /** Raw bytes not yet processed: netIn[netPos, netLim). Reader thread only. */
-  private final byte[] netIn = new byte[NET_IN_RECORDS * MAX_RECORD];
+  /**
+   * Raw bytes not yet processed: netIn[netPos, netLim). A pooled buffer, or null while nothing is
+   * buffered and the connection waits in a small read ({@link #probe}). Reader thread only.
+   */
+  private byte[] netIn;
   private int netPos;
   private int netLim;
-  /** Decrypted application data not yet read: appIn[appPos, appLim). Reader thread only. */
-  private final byte[] appIn = new byte[MAX_RECORD_CIPHERTEXT];
+  private final byte[] probe = new byte[IDLE_READ];
+  /**
+   * Decrypted application data not yet read: appIn[appPos, appLim). A pooled buffer while a record
+   * is decrypted into it and read; null otherwise. Reader thread only.
+   */
+  private byte[] appIn;
   private int appPos;
   private int appLim;
   private final byte[] savedTail = new byte[SAVED_TAIL];
@@ -113,11 +139,11 @@ public final class TlsRecordLayer {
   private byte[] hs = new byte[1024];
   private int hsLength;
 
-  /** Sealed records not yet written. Under {@link #outLock}. */
-  private final byte[] netOut = new byte[NET_OUT_RECORDS * MAX_RECORD];
+  /** Sealed records not yet written; a pooled buffer, null when all is sent. Under {@link #outLock}. */
+  private byte[] netOut;
   private int netOutLength;
-  /** Plaintext not yet sealed. Writer thread only. */
-  private final byte[] appOut = new byte[MAX_RECORD_PLAINTEXT];
+  /** Plaintext not yet sealed: appOut[0, appOutLength); pooled, null when empty. Writer thread only. */
+  private byte[] appOut;
   private int appOutLength;
 
   private TlsRecordCipher readCipher; // reader thread
@@ -232,9 +258,22 @@ public final class TlsRecordLayer {
     }
   }
 
+  /** Whether any pooled buffer is held (for tests; the reader's fields are read racily). */
+  boolean holdsBuffers() {
+    outLock.lock();
+    try {
+      return netIn != null || appIn != null || netOut != null || appOut != null;
+    } finally {
+      outLock.unlock();
+    }
+  }
+
   /** The handshake is over: change_cipher_spec records are no longer dropped. */
   void handshakeDone() {
     handshakeDone = true;
+    if (hsLength == 0) {
+      hs = new byte[64]; // post-handshake messages are small; it grows if one is not
+    }
   }
 
   /** The first ClientHello was sent or received: a change_cipher_spec record may come. */
@@ -333,12 +372,14 @@ public final class TlsRecordLayer {
         }
         continue;
       }
-      int content = openInto(appIn, 0);
-      byte contentType = appIn[content];
+      byte[] plain = appIn();
+      int content = openInto(plain, 0);
+      byte contentType = plain[content];
       if (contentType == HANDSHAKE && content > 0) {
-        appendHandshake(appIn, 0, content);
+        appendHandshake(plain, 0, content);
+        releaseAppIn();
       } else if (contentType == ALERT) {
-        onAlert(appIn, 0, content);
+        onAlert(plain, 0, content);
       } else {
         throw alert(UNEXPECTED_MESSAGE, "record of content type " + contentType + " during the handshake");
       }
@@ -474,6 +515,24 @@ public final class TlsRecordLayer {
 
   /** Reads more raw bytes behind the buffered ones; false at end of stream. */
   private boolean fill() throws IOException {
+    if (netIn != null && netPos == netLim && rawIn.available() <= 0) {
+      NET_BUFFERS.release(netIn); // nothing buffered and nothing waiting: idle until more comes
+      netIn = null;
+    }
+    if (netIn == null) {
+      int r;
+      do {
+        r = rawIn.read(probe, 0, IDLE_READ);
+      } while (r == 0);
+      if (r < 0) {
+        return false;
+      }
+      netIn = NET_BUFFERS.acquire();
+      System.arraycopy(probe, 0, netIn, 0, r);
+      netPos = 0;
+      netLim = r;
+      return true;
+    }
     if (netLim == netIn.length) {
       System.arraycopy(netIn, netPos, netIn, 0, netLim - netPos);
       netLim -= netPos;
@@ -485,6 +544,23 @@ public final class TlsRecordLayer {
     }
     netLim += n;
     return true;
+  }
+
+  /** The buffer records are decrypted into when they do not go to the caller's array. */
+  private byte[] appIn() {
+    if (appIn == null) {
+      appIn = RECORD_BUFFERS.acquire();
+    }
+    return appIn;
+  }
+
+  /** Gives the decryption buffer back once everything in it was read. */
+  private void releaseAppIn() {
+    if (appIn != null) {
+      RECORD_BUFFERS.release(appIn);
+      appIn = null;
+      appPos = appLim = 0;
+    }
   }
 
   /**
@@ -524,7 +600,10 @@ public final class TlsRecordLayer {
   // ---- writing, under outLock ----
 
   private void writeRecord(byte type, byte[] b, int off, int len) throws IOException {
-    if (netOut.length - netOutLength < MAX_RECORD) {
+    if (netOut == null) {
+      netOut = NET_BUFFERS.acquire();
+      netOutLength = 0;
+    } else if (netOut.length - netOutLength < MAX_RECORD) {
       drainNet();
     }
     if (writeCipher == null) {
@@ -560,6 +639,10 @@ public final class TlsRecordLayer {
 
   private void flushNet() throws IOException {
     drainNet();
+    if (netOut != null) {
+      NET_BUFFERS.release(netOut); // all sent: an idle connection holds no output buffer
+      netOut = null;
+    }
     rawOut.flush();
   }
 
@@ -645,6 +728,9 @@ public final class TlsRecordLayer {
       int n = Math.min(len, appLim - appPos);
       System.arraycopy(appIn, appPos, b, off, n);
       appPos += n;
+      if (appPos == appLim) {
+        releaseAppIn();
+      }
       return n;
     }
 
@@ -668,8 +754,9 @@ public final class TlsRecordLayer {
         System.arraycopy(b, tailStart, savedTail, 0, tail);
         int content = openInto(b, off);
         byte contentType = b[off + content];
+        byte[] control = null;
         if (contentType != APPLICATION_DATA) {
-          System.arraycopy(b, off, appIn, 0, content);
+          control = Arrays.copyOfRange(b, off, off + content);
         }
         for (int i = Math.max(off + content, tailStart); i < off + inner; i++) {
           b[i] = savedTail[i - tailStart];
@@ -677,16 +764,20 @@ public final class TlsRecordLayer {
         if (afterRecord(contentType, content)) {
           return content;
         }
-        onControl(contentType, appIn, 0, content);
+        onControl(contentType, control, 0, content);
         return 0;
       }
-      int content = openInto(appIn, 0);
-      byte contentType = appIn[content];
-      if (afterRecord(contentType, content)) {
+      byte[] plain = appIn();
+      int content = openInto(plain, 0);
+      byte contentType = plain[content];
+      if (afterRecord(contentType, content) && content > 0) {
         appPos = 0;
         appLim = content;
       } else {
-        onControl(contentType, appIn, 0, content);
+        if (contentType != APPLICATION_DATA) {
+          onControl(contentType, plain, 0, content);
+        }
+        releaseAppIn();
       }
       return 0;
     }
@@ -717,7 +808,7 @@ public final class TlsRecordLayer {
       if (readFailure != null || inboundDone) {
         return 0;
       }
-      int buffered = netLim - netPos;
+      int buffered = netIn == null ? 0 : netLim - netPos;
       if (buffered < HEADER) {
         // the next header has not been read: count only when a record of any size (and the one
         // after it, should the first carry no data) must already be there
@@ -744,10 +835,17 @@ public final class TlsRecordLayer {
     @Override
     public void write(int b) throws IOException {
       ensureOpen();
-      appOut[appOutLength++] = (byte) b;
-      if (appOutLength == appOut.length) {
+      appOut()[appOutLength++] = (byte) b;
+      if (appOutLength == MAX_RECORD_PLAINTEXT) {
         sealBuffered();
       }
+    }
+
+    private byte[] appOut() {
+      if (appOut == null) {
+        appOut = RECORD_BUFFERS.acquire();
+      }
+      return appOut;
     }
 
     @Override
@@ -762,12 +860,12 @@ public final class TlsRecordLayer {
           len -= n;
           continue;
         }
-        int n = Math.min(len, appOut.length - appOutLength);
-        System.arraycopy(b, off, appOut, appOutLength, n);
+        int n = Math.min(len, MAX_RECORD_PLAINTEXT - appOutLength);
+        System.arraycopy(b, off, appOut(), appOutLength, n);
         appOutLength += n;
         off += n;
         len -= n;
-        if (appOutLength == appOut.length) {
+        if (appOutLength == MAX_RECORD_PLAINTEXT) {
           sealBuffered();
         }
       }
@@ -815,6 +913,10 @@ public final class TlsRecordLayer {
         int n = appOutLength;
         appOutLength = 0;
         seal(appOut, 0, n);
+      }
+      if (appOut != null) {
+        RECORD_BUFFERS.release(appOut); // sealed: the writer holds no plaintext buffer while idle
+        appOut = null;
       }
     }
 

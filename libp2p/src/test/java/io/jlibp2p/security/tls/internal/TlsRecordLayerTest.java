@@ -776,6 +776,38 @@ class TlsRecordLayerTest {
   }
 
   @Test
+  void anIdleLayerHoldsNoBuffer() throws Exception {
+    Link link = new Link(TlsSuite.AES_128_GCM_SHA256);
+    byte[] data = random(100_000, 60);
+    for (int round = 0; round < 2; round++) {
+      // both directions move data, with small and large writes, then both readers wait
+      Future<byte[]> atB = async(() -> link.b.in().readNBytes(data.length));
+      Future<byte[]> atA = async(() -> link.a.in().readNBytes(data.length));
+      link.a.out().write(data, 0, 10);
+      link.a.out().write(data, 10, data.length - 10);
+      link.a.out().flush();
+      link.b.out().write(data);
+      link.b.out().flush();
+      assertThat(await(atB)).isEqualTo(data);
+      assertThat(await(atA)).isEqualTo(data);
+      Future<Integer> waitingB = async(() -> link.b.in().read());
+      Future<Integer> waitingA = async(() -> link.a.in().read());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+      while (link.a.holdsBuffers() || link.b.holdsBuffers()) {
+        assertThat(System.nanoTime()).as("both layers give their buffers back").isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+      // and take them again when bytes come
+      link.a.out().write(7);
+      link.a.out().flush();
+      link.b.out().write(8);
+      link.b.out().flush();
+      assertThat(await(waitingB)).isEqualTo(7);
+      assertThat(await(waitingA)).isEqualTo(8);
+    }
+  }
+
+  @Test
   void changeCipherSpecBeforeAClientHelloOrMoreThanTwoFail() throws Exception {
     SocketPair pair = pair();
     TlsRecordLayer layer = handshakeLayer(pair);
