@@ -911,11 +911,26 @@ public final class TlsHandshake {
     return scheme;
   }
 
+  /** The curves of the ECDSA schemes, by name, looked up once. */
+  private static final Map<String, ECParameterSpec> NAMED_CURVES = namedCurves("secp256r1", "secp384r1", "secp521r1");
+
+  private static Map<String, ECParameterSpec> namedCurves(String... names) {
+    Map<String, ECParameterSpec> curves = new HashMap<>();
+    try {
+      for (String name : names) {
+        AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
+        p.init(new ECGenParameterSpec(name));
+        curves.put(name, p.getParameterSpec(ECParameterSpec.class));
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK lacks the NIST curves", e);
+    }
+    return Map.copyOf(curves);
+  }
+
   /** Whether {@code params} are those of the named curve (not merely of its size). */
-  private static boolean isCurve(ECParameterSpec params, String name) throws GeneralSecurityException {
-    AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
-    p.init(new ECGenParameterSpec(name));
-    ECParameterSpec named = p.getParameterSpec(ECParameterSpec.class);
+  private static boolean isCurve(ECParameterSpec params, String name) {
+    ECParameterSpec named = NAMED_CURVES.get(name);
     return named.getCurve().equals(params.getCurve())
         && named.getGenerator().equals(params.getGenerator())
         && named.getOrder().equals(params.getOrder())

@@ -268,7 +268,7 @@ public final class TlsRecordLayer {
     }
   }
 
-  /** The handshake is over: change_cipher_spec records are no longer dropped. */
+  /** The handshake is over: a close_notify now ends the input; the handshake buffer shrinks. */
   void handshakeDone() {
     handshakeDone = true;
     if (hsLength == 0) {

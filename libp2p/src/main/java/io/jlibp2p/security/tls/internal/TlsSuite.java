@@ -64,15 +64,20 @@ enum TlsSuite {
     return d.digest();
   }
 
-  /** HMAC with this suite's hash. */
-  byte[] hmac(byte[] key, byte[] data) {
+  /** An HMAC with this suite's hash, keyed with {@code key}. */
+  private Mac mac(byte[] key) {
     try {
       Mac mac = Mac.getInstance(hmac);
       mac.init(new SecretKeySpec(key, hmac));
-      return mac.doFinal(data);
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK lacks " + hmac, e);
     }
+  }
+
+  /** HMAC with this suite's hash. */
+  byte[] hmac(byte[] key, byte[] data) {
+    return mac(key).doFinal(data);
   }
 
   /** HKDF-Extract (RFC 5869); a null salt or input keying material is a string of zeros. */
@@ -92,24 +97,19 @@ enum TlsSuite {
     System.arraycopy(l, 0, info, 3 + LABEL_PREFIX.length, l.length);
     info[3 + labelLength] = (byte) context.length;
     System.arraycopy(context, 0, info, 4 + labelLength, context.length);
-    try {
-      Mac mac = Mac.getInstance(hmac);
-      mac.init(new SecretKeySpec(secret, hmac));
-      byte[] out = new byte[length];
-      byte[] t = EMPTY;
-      for (int done = 0, i = 1; done < length; i++) {
-        mac.update(t);
-        mac.update(info);
-        mac.update((byte) i);
-        t = mac.doFinal();
-        int n = Math.min(t.length, length - done);
-        System.arraycopy(t, 0, out, done, n);
-        done += n;
-      }
-      return out;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks " + hmac, e);
+    Mac mac = mac(secret);
+    byte[] out = new byte[length];
+    byte[] t = EMPTY;
+    for (int done = 0, i = 1; done < length; i++) {
+      mac.update(t);
+      mac.update(info);
+      mac.update((byte) i);
+      t = mac.doFinal();
+      int n = Math.min(t.length, length - done);
+      System.arraycopy(t, 0, out, done, n);
+      done += n;
     }
+    return out;
   }
 
   /** Derive-Secret (RFC 8446, 7.1), given the transcript hash. */
