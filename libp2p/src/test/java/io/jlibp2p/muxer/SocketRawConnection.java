@@ -20,13 +20,25 @@ public final class SocketRawConnection implements RawConnection {
   private final boolean initiator;
   private final InputStream in;
   private final OutputStream out;
+  private volatile boolean outputClosed;
 
   public SocketRawConnection(Socket socket, boolean initiator) throws IOException {
     this.socket = socket;
     this.initiator = initiator;
     socket.setTcpNoDelay(true);
     this.in = socket.getInputStream();
-    this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+    this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER) {
+      @Override
+      public void close() throws IOException {
+        outputClosed = true;
+        super.close();
+      }
+    };
+  }
+
+  /** Whether {@link #out()} was closed (a muxer ends its output before it closes the connection). */
+  public boolean outputClosed() {
+    return outputClosed;
   }
 
   /** A connected pair: [0] dialer, [1] listener side. */

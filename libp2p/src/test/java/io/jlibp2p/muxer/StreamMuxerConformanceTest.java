@@ -272,6 +272,30 @@ public abstract class StreamMuxerConformanceTest {
     assertThat(eventually(WAIT, () -> MuxTestSupport.muxerThreads() == 0)).isTrue();
   }
 
+  /**
+   * Closing ends the raw connection's output after the muxer's last frame, on both sides, so that a
+   * secure channel below ends it its own way (TLS sends close_notify) instead of being cut off.
+   */
+  @Test
+  void closeEndsTheRawOutputs() throws Exception {
+    client.close();
+    server.close();
+    SocketRawConnection[] raw = SocketRawConnection.pair();
+    client = muxer().create(raw[0], true);
+    server = muxer().create(raw[1], false);
+    echoServer();
+    try (MuxedStream s = client.openStream()) {
+      s.out().write(new byte[100]);
+      s.closeWrite();
+      assertThat(drain(s.in())).isEqualTo(100);
+    }
+    assertThat(raw[0].outputClosed()).isFalse();
+    client.close();
+    assertThat(eventually(WAIT, raw[0]::outputClosed)).isTrue();
+    assertThat(eventually(WAIT, raw[1]::outputClosed)).isTrue(); // the server saw the end
+    assertThat(eventually(WAIT, server::isClosed)).isTrue();
+  }
+
   /** A stream opened by the client, accepted by the server, one byte ({@code 7}) sent and read. */
   protected MuxedStream[] openedPair() throws Exception {
     CompletableFuture<MuxedStream> accepted = acceptAsync();

@@ -200,26 +200,21 @@ public final class FrameWriter {
     return closed;
   }
 
-  /** Whether a queued control frame still waits (used by the writer thread before exiting). */
-  public boolean hasControl() {
-    controlLock.lock();
-    try {
-      return controlLen > 0;
-    } finally {
-      controlLock.unlock();
-    }
-  }
-
-  /** Tries to take the write lock for at most {@code millis}; for the final flush on close. */
-  public boolean drainControlWithin(long millis) throws IOException, InterruptedException {
+  /**
+   * After {@link #close}: sends the control frames still queued, then closes the output, which
+   * ends the connection as its protocol says (TLS sends close_notify, a WebSocket its close
+   * frame). Waits at most {@code millis} for a writer still writing; if one still is, returns
+   * false and closes nothing.
+   */
+  public boolean finishWithin(long millis) throws IOException, InterruptedException {
     if (!writeLock.tryLock(millis, TimeUnit.MILLISECONDS)) {
       return false;
     }
     try {
       takeControl();
       writeStage();
-      out.flush();
       releaseStage();
+      out.close();
       return true;
     } finally {
       writeLock.unlock();

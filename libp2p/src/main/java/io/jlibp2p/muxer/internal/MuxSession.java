@@ -31,8 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Shutdown (local close, end of stream, I/O error, protocol violation) marks the session closed,
  * fails every stream, wakes every blocked caller, lets the writer thread send a last frame (yamux
- * GoAway) for at most {@link #CLOSE_FLUSH_MILLIS}, then closes the raw connection, which ends both
- * threads.
+ * GoAway) and close the raw connection's output (a TLS close_notify) for at most {@link
+ * #CLOSE_FLUSH_MILLIS}, then closes the raw connection, which ends both threads.
  */
 public abstract class MuxSession<S extends MuxStream> implements MuxedConnection {
   /** How long shutdown waits for the writer thread to send the last frame. */
@@ -414,9 +414,7 @@ public abstract class MuxSession<S extends MuxStream> implements MuxedConnection
       while (true) {
         boolean work = writer.awaitControl(timerNanos());
         if (writer.isClosed()) {
-          if (writer.hasControl()) {
-            writer.drainControlWithin(CLOSE_FLUSH_MILLIS);
-          }
+          writer.finishWithin(CLOSE_FLUSH_MILLIS);
           return;
         }
         if (work) {
