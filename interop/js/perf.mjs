@@ -5,7 +5,7 @@
 //   node perf.mjs server --transport tcp|ws|quic --security noise|tls --muxer yamux|mplex
 //       prints {"event":"ready","addrs":[...]} once listening; serves until stdin ends
 //   node perf.mjs client --addr MULTIADDR --transport .. --security .. --muxer ..
-//                        [--upload N] [--download N] [--runs N] [--warmup N] [--warmup-millis N] [--setup N] [--setup-warmup N] [--setup-warmup-millis N] [--pings N]
+//                        [--upload N] [--download N] [--runs N] [--warmup N] [--warmup-millis N] [--setup N] [--setup-warmup N] [--setup-warmup-millis N] [--ping-warmup-millis N] [--pings N]
 //                        [--streams N] [--connections N] [--concurrency N]
 //       prints one JSON line with what it measured: uploadBytes, uploadSeconds, downloadBytes,
 //       downloadSeconds, pingMedianMs, streamsPerSecond, setupMedianMs, connectionsPerSecond; with
@@ -45,9 +45,9 @@ function parseArgs (argv) {
   if (!['server', 'client'].includes(mode)) throw new Error(`mode: ${mode} (expected server or client)`)
   const opts = {
     mode, transport: 'tcp', security: 'noise', muxer: 'yamux', addr: null,
-    upload: 0, download: 0, runs: 1, warmup: 0, 'warmup-millis': 0, setup: 0, 'setup-warmup': 0, 'setup-warmup-millis': 0, pings: 0, streams: 0, connections: 0, concurrency: 8
+    upload: 0, download: 0, runs: 1, warmup: 0, 'warmup-millis': 0, setup: 0, 'setup-warmup': 0, 'setup-warmup-millis': 0, 'ping-warmup-millis': 0, pings: 0, streams: 0, connections: 0, concurrency: 8
   }
-  const numbers = ['upload', 'download', 'runs', 'warmup', 'warmup-millis', 'setup', 'setup-warmup', 'setup-warmup-millis', 'pings', 'streams', 'connections', 'concurrency']
+  const numbers = ['upload', 'download', 'runs', 'warmup', 'warmup-millis', 'setup', 'setup-warmup', 'setup-warmup-millis', 'ping-warmup-millis', 'pings', 'streams', 'connections', 'concurrency']
   for (let i = 1; i < argv.length; i += 2) {
     const name = argv[i]
     const value = argv[i + 1]
@@ -280,11 +280,13 @@ async function client (opts) {
     putMedianRun(out, 'download', opts.download, downs)
     const pingBlocks = []
     if (opts.pings > 0) {
-      // untimed rounds first (at least as many, for at least warmup-millis), for a warm runtime
-      const until = performance.now() + opts['warmup-millis']
+      // untimed rounds first (at least one, for at least warmup-millis and ping-warmup-millis), for a warm runtime
+      const warmupStart = performance.now()
+      const until = warmupStart + Math.max(opts['warmup-millis'], opts['ping-warmup-millis'])
       do {
         await pings(conn, opts.pings, signal)
       } while (performance.now() < until)
+      out.pingWarmupSeconds = (performance.now() - warmupStart) / 1000
       pingBlocks.push(await pings(conn, opts.pings, signal))
     }
     if (opts.streams > 0) {

@@ -240,8 +240,7 @@ public final class BenchAgent {
     measureRuns(c, p, r);
     long[][] pingBlocks = new long[PING_BLOCKS][];
     if (p.pings > 0) {
-      // untimed rounds first (at least as many, for at least the warm-up time), for a warm runtime
-      repeatFor(p.warmupMillis, () -> pings(c, p.pings));
+      r.put("pingWarmupSeconds", pingWarmUp(c, p));
       pingBlocks[0] = pings(c, p.pings);
     }
     if (p.streams > 0) {
@@ -284,6 +283,17 @@ public final class BenchAgent {
       perf(c, p.warmup, 0);
       perf(c, 0, p.warmup);
     });
+  }
+
+  /**
+   * Untimed blocks of {@code p.pings} round trips, for at least {@code p.warmupMillis} and until
+   * both JVMs' compilers are quiet, for at most {@code p.warmupMaxMillis} (see {@link
+   * #untilCompilersQuiet}); the seconds it took. Small writes and reads take paths a bulk transfer
+   * does not (on QUIC: a held write released by the read), which the JIT compiles only now: with
+   * the compilers still busy, QUIC round trips took 160-400 µs instead of about 100.
+   */
+  static double pingWarmUp(Connection c, ClientPlan p) throws Exception {
+    return untilCompilersQuiet(() -> compilerMillis(c), 1, p.warmupMillis, p.warmupMaxMillis, () -> pings(c, p.pings));
   }
 
   /**
@@ -501,14 +511,6 @@ public final class BenchAgent {
 
   interface Task {
     void run() throws Exception;
-  }
-
-  /** Runs {@code task} at least once, and again until {@code millis} have passed. */
-  static void repeatFor(long millis, Task task) throws Exception {
-    long until = System.nanoTime() + millis * 1_000_000;
-    do {
-      task.run();
-    } while (System.nanoTime() - until < 0);
   }
 
   /** Runs {@code count} tasks, {@code concurrency} at a time; the elapsed seconds. */

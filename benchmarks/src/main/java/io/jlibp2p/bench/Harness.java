@@ -328,7 +328,8 @@ public final class Harness {
         progress(c.name() + ": js-libp2p");
         double warmup = j.values().getOrDefault("warmupSeconds", 0.0);
         double setupWarmup = j.values().getOrDefault("setupWarmupSeconds", 0.0);
-        js = onceMore(c.name() + ": js-libp2p", () -> js(c, warmup, setupWarmup));
+        double pingWarmup = j.values().getOrDefault("pingWarmupSeconds", 0.0);
+        js = onceMore(c.name() + ": js-libp2p", () -> js(c, warmup, setupWarmup, pingWarmup));
         progress(c.name() + ": js-libp2p " + js.status() + " " + js.reason());
       }
       rows.add(new Row(c, j, js, nearby));
@@ -454,9 +455,10 @@ public final class Harness {
   /**
    * The js-libp2p side of a combination: a server node and a client node. Its warm-ups last at
    * least as long as the jlibp2p ones took on the same combination: {@code warmupSeconds} of perf
-   * rounds, {@code setupWarmupSeconds} of untimed set-ups.
+   * rounds, {@code setupWarmupSeconds} of untimed set-ups, {@code pingWarmupSeconds} of untimed
+   * pings (and the pings at least as long as the perf rounds, as before).
    */
-  Outcome js(Combination c, double warmupSeconds, double setupWarmupSeconds) {
+  Outcome js(Combination c, double warmupSeconds, double setupWarmupSeconds, double pingWarmupSeconds) {
     Optional<String> missing = jsAvailable();
     if (missing.isPresent()) {
       return Outcome.notAvailable(missing.get());
@@ -477,15 +479,17 @@ public final class Harness {
       }
       @SuppressWarnings("unchecked")
       List<Object> addrs = (List<Object>) Json.parse(ready).get("addrs");
+      long warmupMillis = Math.max(config.warmupTime().toMillis(), Math.round(warmupSeconds * 1000));
       List<String> clientCmd = new ArrayList<>(List.of(config.node().toString(), script, "client"));
       clientCmd.addAll(c.js());
       clientCmd.addAll(List.of("--addr", (String) addrs.getFirst(),
           "--upload", Long.toString(config.jsBytes()), "--download", Long.toString(config.jsBytes()),
           "--runs", Integer.toString(THROUGHPUT_RUNS),
           "--warmup", Long.toString(config.jsWarmup()),
-          "--warmup-millis", Long.toString(Math.max(config.warmupTime().toMillis(), Math.round(warmupSeconds * 1000))), "--setup", Integer.toString(config.setup()),
+          "--warmup-millis", Long.toString(warmupMillis), "--setup", Integer.toString(config.setup()),
           "--setup-warmup", Integer.toString(config.setupWarmup()),
           "--setup-warmup-millis", Long.toString(Math.round(setupWarmupSeconds * 1000)),
+          "--ping-warmup-millis", Long.toString(Math.max(warmupMillis, Math.round(pingWarmupSeconds * 1000))),
           "--pings", Integer.toString(config.pings()), "--streams", Integer.toString(config.streams()),
           "--connections", Integer.toString(config.connections()),
           "--concurrency", Integer.toString(config.concurrency())));

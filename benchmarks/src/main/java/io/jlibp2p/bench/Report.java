@@ -20,18 +20,27 @@ final class Report {
 
   /** A line of each combination's set-up warm-up times (jlibp2p / js), or nothing if none has them. */
   private static String setupWarmups(Results r) {
+    return warmups(r, "setupWarmupSeconds", "Set-up warm-up times (jlibp2p / js)");
+  }
+
+  /** A line of each combination's ping warm-up times (jlibp2p / js), or nothing if none has them. */
+  private static String pingWarmups(Results r) {
+    return warmups(r, "pingWarmupSeconds", "Ping warm-up times (jlibp2p / js)");
+  }
+
+  private static String warmups(Results r, String key, String title) {
     StringBuilder b = new StringBuilder();
     for (Row row : r.rows()) {
-      Optional<Double> j = row.jlibp2p().get("setupWarmupSeconds");
+      Optional<Double> j = row.jlibp2p().get(key);
       if (j.isEmpty()) {
         continue;
       }
-      Optional<Double> js = row.js().get("setupWarmupSeconds");
+      Optional<Double> js = row.js().get(key);
       b.append(b.isEmpty() ? "" : ", ").append(row.combination().name())
           .append(String.format(Locale.ROOT, " %.1f s", j.get()))
           .append(js.map(x -> String.format(Locale.ROOT, " / %.1f s", x)).orElse(""));
     }
-    return b.isEmpty() ? "" : "\nSet-up warm-up times (jlibp2p / js): " + b + ".";
+    return b.isEmpty() ? "" : "\n" + title + ": " + b + ".";
   }
 
   /** Each tcp/tls combination against the TLS records with no engine measured next to it. */
@@ -178,12 +187,16 @@ final class Report {
             + "Set-up times only after untimed fresh connections, so that both runtimes are warm (a TLS stack keeps the JVM's\n"
             + "compilers busy for thousands of handshakes): the jlibp2p ones, at least %d, go on for at least %.1f s and until\n"
             + "both JVMs' compilers are quiet as in the throughput warm-up (at most %.1f s, unless the least count takes longer), the js ones,\n"
-            + "as many, for as long as the jlibp2p ones took on the same combination.%s Ping only after untimed rounds repeated until %.1f s have passed.\n"
+            + "as many, for as long as the jlibp2p ones took on the same combination.%s\n"
+            + "Ping only after untimed rounds: the jlibp2p ones for at least %.1f s and until both JVMs' compilers are quiet as\n"
+            + "in the throughput warm-up (at most %.1f s), the js ones for as long as the jlibp2p ones took, and at least as long\n"
+            + "as its throughput warm-up.%s\n"
             + "Streams: %d streams on one connection, %d in flight, each negotiating /perf/1.0.0 and finishing an empty run.\n"
             + "Connections: %d connections dialed to one listener and closed, %d in flight. Lower is better for times,\n"
             + "higher for rates; the ratio is jlibp2p / js-libp2p either way.\n\n",
         cfg.setup(), BenchAgent.PING_BLOCKS, cfg.pings(), Math.max(cfg.setup(), cfg.setupWarmup()), cfg.warmupTime().toMillis() / 1000.0,
-        cfg.warmupLimit().toMillis() / 1000.0, setupWarmups(r), cfg.warmupTime().toMillis() / 1000.0, cfg.streams(), cfg.concurrency(),
+        cfg.warmupLimit().toMillis() / 1000.0, setupWarmups(r), cfg.warmupTime().toMillis() / 1000.0,
+        cfg.warmupLimit().toMillis() / 1000.0, pingWarmups(r), cfg.streams(), cfg.concurrency(),
         cfg.connections(), cfg.concurrency()));
     b.append("| combination | | set-up ms | ping RTT ms | new streams/s | connections/s |\n|---|---|---:|---:|---:|---:|\n");
     for (Row row : r.rows()) {

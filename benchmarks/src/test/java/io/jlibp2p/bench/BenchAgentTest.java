@@ -80,6 +80,15 @@ class BenchAgentTest {
   }
 
   @Test
+  void pingWarmUpStopsAtItsLimit() throws Exception {
+    Connection c = client.connect(addr);
+    // a limit shorter than one quiet window: the warm-up ends at the limit, after whole blocks
+    BenchAgent.ClientPlan p = BenchAgent.ClientPlan.of(Map.of("pings", "10", "warmupMillis", "100", "warmupMaxMillis", "300"));
+    double seconds = BenchAgent.pingWarmUp(c, p);
+    assertThat(seconds).isBetween(0.3, 0.3 + BenchAgent.QUIET_WINDOW_NANOS / 1e9);
+  }
+
+  @Test
   void quietCompilerRoundsRunAtLeastTheirLeastCountEvenPastTheLimit() throws Exception {
     AtomicInteger rounds = new AtomicInteger();
     // no time allowed at all: the least count still runs, and nothing more

@@ -49,7 +49,7 @@ class HarnessSmokeTest {
     assertThat(r.memory().values().get("manyWorking")).isEqualTo(r.config().manyConnections());
     String md = Report.markdown(r);
     assertThat(md).contains("## Targets", "| tcp/noise/yamux | upload |", "Noise ceiling", "ws/noise/yamux against tcp/noise/yamux: upload", "concurrent connections on one node: yes",
-        "Set-up warm-up times (jlibp2p / js): tcp/noise/yamux ", "jlibp2p TLS against AES-128-GCM TLS records with no engine");
+        "Set-up warm-up times (jlibp2p / js): tcp/noise/yamux ", "Ping warm-up times (jlibp2p / js): tcp/noise/yamux ", "jlibp2p TLS against AES-128-GCM TLS records with no engine");
   }
 
   private static void assertComplete(String what, Outcome o) {
@@ -63,7 +63,7 @@ class HarnessSmokeTest {
       assertThat(o.rateRange(dir)).as(what + " " + dir + " range")
           .hasValueSatisfying(x -> assertThat(rate).isBetween(x[0], x[1]));
     }
-    for (String k : new String[] {"setupMedianMs", "pingMedianMs", "streamsPerSecond", "connectionsPerSecond",
+    for (String k : new String[] {"setupMedianMs", "pingMedianMs", "pingWarmupSeconds", "streamsPerSecond", "connectionsPerSecond",
         "pingBlock1Ms", "pingBlock2Ms", "pingBlock3Ms"}) {
       assertThat(o.get(k)).as(what + " " + k).hasValueSatisfying(v -> assertThat(v).isPositive());
     }
