@@ -479,17 +479,16 @@ public final class Harness {
       }
       @SuppressWarnings("unchecked")
       List<Object> addrs = (List<Object>) Json.parse(ready).get("addrs");
-      long warmupMillis = Math.max(config.warmupTime().toMillis(), Math.round(warmupSeconds * 1000));
       List<String> clientCmd = new ArrayList<>(List.of(config.node().toString(), script, "client"));
       clientCmd.addAll(c.js());
       clientCmd.addAll(List.of("--addr", (String) addrs.getFirst(),
           "--upload", Long.toString(config.jsBytes()), "--download", Long.toString(config.jsBytes()),
           "--runs", Integer.toString(THROUGHPUT_RUNS),
           "--warmup", Long.toString(config.jsWarmup()),
-          "--warmup-millis", Long.toString(warmupMillis), "--setup", Integer.toString(config.setup()),
+          "--warmup-millis", Long.toString(Math.max(config.warmupTime().toMillis(), Math.round(warmupSeconds * 1000))), "--setup", Integer.toString(config.setup()),
           "--setup-warmup", Integer.toString(config.setupWarmup()),
           "--setup-warmup-millis", Long.toString(Math.round(setupWarmupSeconds * 1000)),
-          "--ping-warmup-millis", Long.toString(Math.max(warmupMillis, Math.round(pingWarmupSeconds * 1000))),
+          "--ping-warmup-millis", Long.toString(Math.round(pingWarmupSeconds * 1000)),
           "--pings", Integer.toString(config.pings()), "--streams", Integer.toString(config.streams()),
           "--connections", Integer.toString(config.connections()),
           "--concurrency", Integer.toString(config.concurrency())));

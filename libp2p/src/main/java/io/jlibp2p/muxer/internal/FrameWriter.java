@@ -203,19 +203,18 @@ public final class FrameWriter {
   /**
    * After {@link #close}: sends the control frames still queued, then closes the output, which
    * ends the connection as its protocol says (TLS sends close_notify, a WebSocket its close
-   * frame). Waits at most {@code millis} for a writer still writing; if one still is, returns
-   * false and closes nothing.
+   * frame). Waits at most {@code millis} for a writer still writing; if one still is, closes
+   * nothing (closing the connection then cuts that writer off).
    */
-  public boolean finishWithin(long millis) throws IOException, InterruptedException {
+  public void finishWithin(long millis) throws IOException, InterruptedException {
     if (!writeLock.tryLock(millis, TimeUnit.MILLISECONDS)) {
-      return false;
+      return;
     }
     try {
       takeControl();
       writeStage();
       releaseStage();
       out.close();
-      return true;
     } finally {
       writeLock.unlock();
     }
