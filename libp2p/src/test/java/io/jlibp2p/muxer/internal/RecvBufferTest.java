@@ -72,4 +72,93 @@ class RecvBufferTest {
     assertThat(pool.pooled()).isZero();
     assertThat(a.writeChunk(RecvBuffer.LARGE_CHUNK)).isIn(filled.toArray()); // the spare
   }
+
+  /**
+   * Frames a little shorter than a chunk (a Noise frame's 65,519 bytes) each start a fresh chunk:
+   * the nearly full chunk before is closed, so the layer below can write the whole frame in place.
+   */
+  @org.junit.jupiter.api.Test
+  void aNearlyFullChunkIsClosedForALongerWrite() {
+    RecvBuffer b = new RecvBuffer(new BufferPool(RecvBuffer.LARGE_CHUNK, 8));
+    int frame = 65_519;
+    byte[] previous = null;
+    for (int i = 0; i < 5; i++) {
+      byte[] c = b.writeChunk(4 * frame);
+      assertThat(c).isNotSameAs(previous);
+      assertThat(b.writePosition()).isZero();
+      assertThat(c.length - b.writePosition()).isGreaterThanOrEqualTo(frame);
+      java.util.Arrays.fill(c, 0, frame, (byte) i);
+      b.commit(frame);
+      previous = c;
+    }
+    assertThat(b.chunks()).isEqualTo(5);
+    byte[] all = new byte[5 * frame + 10];
+    assertThat(b.read(all, 0, all.length)).isEqualTo(5 * frame);
+    for (int i = 0; i < 5; i++) {
+      assertThat(all[i * frame]).isEqualTo((byte) i);
+      assertThat(all[i * frame + frame - 1]).isEqualTo((byte) i);
+    }
+    assertThat(b.size()).isZero();
+    assertThat(b.chunks()).isEqualTo(1); // the last stays: the reader may still write into it
+  }
+
+  /** A chunk with a quarter or more of room left keeps filling, and a write that fits is kept too. */
+  @org.junit.jupiter.api.Test
+  void roomyChunksAndFittingWritesStay() {
+    RecvBuffer b = new RecvBuffer(new BufferPool(RecvBuffer.LARGE_CHUNK, 8));
+    byte[] c = b.writeChunk(RecvBuffer.LARGE_CHUNK);
+    b.commit(RecvBuffer.LARGE_CHUNK - RecvBuffer.SEAL_BELOW);
+    assertThat(b.writeChunk(RecvBuffer.LARGE_CHUNK)).isSameAs(c); // room = SEAL_BELOW: kept
+    b.commit(1);
+    assertThat(b.writeChunk(RecvBuffer.SEAL_BELOW - 1)).isSameAs(c); // fits exactly: kept
+    assertThat(b.writeChunk(RecvBuffer.SEAL_BELOW)).isNotSameAs(c); // nearly full, longer: closed
+    assertThat(b.chunks()).isEqualTo(2);
+  }
+
+  /**
+   * However the bytes arrive, the closed chunks (all but the one being written) are at least three
+   * quarters full: they hold at most 4/3 of the bytes buffered.
+   */
+  @Property(tries = 200)
+  void closedChunksStayMostlyFull(
+      @ForAll @Size(min = 1, max = 60) List<@IntRange(min = 1, max = 200_000) Integer> frames,
+      @ForAll long seed) {
+    Random random = new Random(seed);
+    RecvBuffer buffer = new RecvBuffer(new BufferPool(RecvBuffer.LARGE_CHUNK, 8));
+    List<byte[]> chunks = new java.util.ArrayList<>();
+    for (int frame : frames) {
+      int left = frame;
+      while (left > 0) {
+        byte[] chunk = buffer.writeChunk(left);
+        if (chunks.isEmpty() || chunks.get(chunks.size() - 1) != chunk) {
+          chunks.add(chunk);
+        }
+        int n = Math.min(left, 1 + random.nextInt(chunk.length - buffer.writePosition()));
+        buffer.commit(n);
+        left -= n;
+      }
+    }
+    assertThat(buffer.chunks()).isEqualTo(chunks.size());
+    long closed = chunks.subList(0, chunks.size() - 1).stream().mapToLong(c -> c.length).sum();
+    assertThat(closed).isLessThanOrEqualTo(buffer.size() * 4L / 3);
+  }
+
+  /** Bytes dropped by clear() never come back, and the buffer keeps working afterwards. */
+  @org.junit.jupiter.api.Test
+  void clearKeepsOnlyTheChunkBeingWritten() {
+    RecvBuffer b = new RecvBuffer(new BufferPool(RecvBuffer.LARGE_CHUNK, 8));
+    for (int i = 0; i < 3; i++) {
+      b.writeChunk(65_519);
+      b.commit(65_519);
+    }
+    assertThat(b.clear()).isEqualTo(3 * 65_519);
+    assertThat(b.chunks()).isEqualTo(1);
+    byte[] c = b.writeChunk(100);
+    int pos = b.writePosition();
+    c[pos] = 42;
+    b.commit(1);
+    byte[] one = new byte[4];
+    assertThat(b.read(one, 0, 4)).isEqualTo(1);
+    assertThat(one[0]).isEqualTo((byte) 42);
+  }
 }
