@@ -7,8 +7,8 @@ import io.jlibp2p.internal.BufferPool;
  * drained by the application. Not thread-safe: every method is called with the owning stream's
  * lock held, except that the reader writes into the array returned by {@link #writeChunk} (at
  * {@link #writePosition}) without the lock and then {@link #commit commits} under it. Readers only
- * see committed bytes, and a chunk is recycled only once the reader has moved on to a newer one
- * (or filled it), so that unlocked write never races.
+ * see committed bytes, and a chunk is recycled only once the connection's reader thread has filled
+ * it or moved on to a newer one, so that unlocked write never races.
  *
  * <p>A large chunk with less than {@link #SEAL_BELOW} bytes of room left is closed early when more
  * than that room is coming: the next bytes then start a fresh chunk. The layer below can then read
