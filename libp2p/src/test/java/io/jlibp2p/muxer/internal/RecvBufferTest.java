@@ -161,4 +161,63 @@ class RecvBufferTest {
     assertThat(b.read(one, 0, 4)).isEqualTo(1);
     assertThat(one[0]).isEqualTo((byte) 42);
   }
+
+  /**
+   * The stream path end to end, with the application not reading: a layer below that hands out
+   * whole frames (as Noise does, decrypting each straight into the array it is given when the
+   * frame fits) is always offered room for a whole frame, so no frame is split across chunks.
+   */
+  @org.junit.jupiter.api.Test
+  void aLaggingApplicationStillGetsWholeFramesInPlace() throws Exception {
+    int frame = 65_519;
+    int frames = 12;
+    byte[] data = new byte[frame * frames];
+    new Random(7).nextBytes(data);
+    FrameSource source = new FrameSource(data, frame);
+    StubStream s = new StubStream();
+    s.receive(new FrameInput(source, 1024), data.length);
+    assertThat(source.splits).isZero();
+    assertThat(source.reads).isEqualTo(frames);
+    byte[] out = new byte[data.length];
+    int n = 0;
+    while (n < out.length) {
+      n += s.in().read(out, n, out.length - n);
+    }
+    assertThat(out).isEqualTo(data);
+  }
+
+  /** Serves {@code data} in frames: a read gets the rest of the current frame, or less if asked. */
+  private static final class FrameSource extends java.io.InputStream {
+    private final byte[] data;
+    private final int frame;
+    private int pos;
+    int reads;
+    int splits; // reads that asked for less than the rest of a frame
+
+    FrameSource(byte[] data, int frame) {
+      this.data = data;
+      this.frame = frame;
+    }
+
+    @Override
+    public int read() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (pos == data.length) {
+        return -1;
+      }
+      int left = frame - pos % frame;
+      if (len < left) {
+        splits++;
+      }
+      int n = Math.min(len, left);
+      System.arraycopy(data, pos, b, off, n);
+      pos += n;
+      reads++;
+      return n;
+    }
+  }
 }
