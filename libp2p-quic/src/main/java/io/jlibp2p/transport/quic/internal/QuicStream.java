@@ -39,11 +39,6 @@ import java.util.concurrent.TimeUnit;
  * batch the stream takes the data of the first datagram that carries some, then reads the rest of
  * the batch's data in one piece at its end.
  *
- * <p>Reads never spin for a reply (see {@code ReadSpin}): a reply passes through the event loops of
- * both peers, which a spinning reader would keep from one of the CPUs. Measured on two cores with
- * 32-byte pings, spinning doubled the dialer's CPU time per round trip (95-155 µs against mostly
- * 45-60) and did not shorten it (block medians 78-118 µs against 77-111).
- *
  * <p>Backpressure: the event loop reads from QUIC only while fewer than {@code streamReadBuffer}
  * bytes wait for the application, so QUIC returns flow-control credit only as the application
  * reads; a writer blocks while {@code streamWriteBuffer} bytes are not yet taken by QUIC (which
@@ -83,7 +78,7 @@ final class QuicStream extends MuxStream {
   private volatile boolean holding;
 
   QuicStream(QuicMuxedConnection conn, QuicStreamChannel channel, boolean inbound) {
-    super(channel.streamId(), inbound, false);
+    super(channel.streamId(), inbound);
     this.conn = conn;
     this.channel = channel;
     this.readLimit = conn.config().streamReadBuffer();
