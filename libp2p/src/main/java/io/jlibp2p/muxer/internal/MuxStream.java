@@ -69,10 +69,20 @@ public abstract class MuxStream implements MuxedStream {
    */
   static final int DIRECT_READ_MIN = 4096;
 
+  /** A stream whose reads, if we opened it, may spin briefly for replies (see {@link ReadSpin}). */
   protected MuxStream(long id, boolean inbound) {
+    this(id, inbound, true);
+  }
+
+  /**
+   * @param spinForReplies whether reads of a stream we opened may spin for replies ({@link
+   *     ReadSpin}); a transport whose replies take longer than a spin (they pass through event-loop
+   *     threads that a spinning reader keeps from a CPU) says false
+   */
+  protected MuxStream(long id, boolean inbound, boolean spinForReplies) {
     this.id = id;
     this.inbound = inbound;
-    this.spin = inbound ? null : new ReadSpin();
+    this.spin = inbound || !spinForReplies ? null : new ReadSpin();
   }
 
   @Override
@@ -83,6 +93,11 @@ public abstract class MuxStream implements MuxedStream {
   /** Whether the remote opened this stream. */
   public final boolean isInbound() {
     return inbound;
+  }
+
+  /** Whether this stream's reads may spin for replies (see {@link ReadSpin}); for tests. */
+  public final boolean spinsForReplies() {
+    return spin != null;
   }
 
   @Override

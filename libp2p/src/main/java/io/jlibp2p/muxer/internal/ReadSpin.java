@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * microseconds, more than a reply takes on a fast link. So on a stream we opened (we asked, the
  * remote answers), a read that waits for the answer to something we just wrote (a request, a ping,
  * a protocol proposal) spins for up to {@link #NANOS} before it parks. Inbound streams, whose
- * handlers wait for the remote's next request for as long as it likes, never spin.
+ * handlers wait for the remote's next request for as long as it likes, never spin; nor do streams
+ * of a transport that opts out (QUIC, whose replies pass through event-loop threads).
  *
  * <p>Spinning holds a CPU, so it is bounded three ways: only after a write (a bulk receiver that
  * never writes never spins); at most {@link #MAX_SPINNERS} threads spin at once in the process; and

@@ -120,4 +120,13 @@ class ReadSpinTest {
       echo.join(Duration.ofSeconds(10));
     }
   }
+
+  /** Only streams we opened spin, and only on transports that let them (QUIC does not). */
+  @Test
+  void onlyOutboundStreamsOfTransportsThatAllowItSpin() {
+    assertThat(new StubStream(false, true).spinsForReplies()).isTrue();
+    assertThat(new StubStream(true, true).spinsForReplies()).isFalse();
+    assertThat(new StubStream(false, false).spinsForReplies()).isFalse();
+    assertThat(new StubStream().spinsForReplies()).isFalse();
+  }
 }

@@ -6,6 +6,10 @@ final class StubStream extends MuxStream {
     super(1, true);
   }
 
+  StubStream(boolean inbound, boolean spinForReplies) {
+    super(1, inbound, spinForReplies);
+  }
+
   @Override
   protected int sendCredit(int len) {
     return len;
