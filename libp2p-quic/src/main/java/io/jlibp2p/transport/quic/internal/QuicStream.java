@@ -33,10 +33,11 @@ import java.util.concurrent.TimeUnit;
  * yet sent once all of the stream's data is acknowledged (the congestion window was full when the
  * FIN was written) — either way the remote waits for the end of the stream forever. A FIN still
  * goes alone when the application waited to read between its last write and its close (an echo
- * that closes when its peer does): with 50 concurrent 64 KiB echoes on one connection, about one
- * such FIN in 500 never reached the peer, with no packet lost. quiche, as Netty exposes it, tells
- * nothing of which data is acknowledged, so that case cannot be steered around here; waiting for
- * send capacity before the FIN, or raising the stream's priority for it, made it no better.
+ * that closes when its peer does): with 50 concurrent 64 KiB echoes on one connection, between one
+ * such FIN in 200 and one in 600 never reached the peer, with no packet lost. quiche, as Netty
+ * exposes it, tells nothing of which data is acknowledged, so that case cannot be steered around
+ * here; waiting for send capacity before the FIN, or raising the stream's priority for it, made it
+ * no better.
  *
  * <p>Data received during one batch of datagrams wakes the application's reader once, at the
  * batch's end (see {@link ReadBatch}), or as soon as the stream must stop reading until the
