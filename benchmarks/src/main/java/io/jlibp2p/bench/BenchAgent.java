@@ -46,6 +46,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code addr}
  *   <li>{@code run COMBINATION ADDR key=value...}: the client measurements (see {@link
  *       ClientPlan}); replies what it measured
+ *   <li>{@code connect COMBINATION ADDR key=value...}: a client host with one connection, warmed up
+ *       as {@code run} warms up (the warm-up keys of {@link ClientPlan}) and kept for {@code
+ *       measure}; replies {@code warmupSeconds}
+ *   <li>{@code measure key=value...}: upload and download runs on the kept connection (the {@code
+ *       upload}, {@code download} and {@code runs} keys of {@link ClientPlan}); replies what {@code
+ *       run} replies of them
  *   <li>{@code host COMBINATION}: a client host for {@code open}
  *   <li>{@code open ADDR N CONCURRENCY}: opens N more connections and keeps them; replies {@code
  *       open}, {@code failed}, {@code seconds}
@@ -88,6 +94,8 @@ public final class BenchAgent {
 
   private Host host;
   private final List<Connection> kept = new ArrayList<>();
+  /** The connection of {@code connect}, for {@code measure}; null before. */
+  private Connection measured;
 
   public static void main(String[] args) throws IOException {
     new BenchAgent().serve();
@@ -144,12 +152,22 @@ public final class BenchAgent {
       case "run" -> {
         stop();
         host = clientHost(Combination.named(cmd[1]));
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 3; i < cmd.length; i++) {
-          String[] kv = cmd[i].split("=", 2);
-          opts.put(kv[0], kv[1]);
+        r.putAll(run(host, Multiaddr.parse(cmd[2]), ClientPlan.of(options(cmd, 3))));
+      }
+      case "connect" -> {
+        stop();
+        host = clientHost(Combination.named(cmd[1]));
+        ClientPlan p = ClientPlan.of(options(cmd, 3));
+        measured = host.connect(Multiaddr.parse(cmd[2]));
+        if (p.warmup > 0) {
+          r.put("warmupSeconds", warmUp(measured, p));
         }
-        r.putAll(run(host, Multiaddr.parse(cmd[2]), ClientPlan.of(opts)));
+      }
+      case "measure" -> {
+        if (measured == null) {
+          throw new IllegalStateException("measure before connect");
+        }
+        measureRuns(measured, ClientPlan.of(options(cmd, 1)), r);
       }
       case "open" -> r.putAll(open(Multiaddr.parse(cmd[1]), Integer.parseInt(cmd[2]), Integer.parseInt(cmd[3])));
       case "check" -> r.put("working", check(Integer.parseInt(cmd[1])));
@@ -161,6 +179,19 @@ public final class BenchAgent {
     return r;
   }
 
+  /** The {@code key=value} words of {@code cmd} from index {@code from}. */
+  private static Map<String, String> options(String[] cmd, int from) {
+    Map<String, String> opts = new HashMap<>();
+    for (int i = from; i < cmd.length; i++) {
+      String[] kv = cmd[i].split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("option: " + cmd[i] + " (expected: key=value)");
+      }
+      opts.put(kv[0], kv[1]);
+    }
+    return opts;
+  }
+
   static Host clientHost(Combination c) throws IOException {
     Libp2p.Builder b = Libp2p.builder().limits(LIMITS);
     c.configure().accept(b);
@@ -168,6 +199,10 @@ public final class BenchAgent {
   }
 
   private void stop() {
+    if (measured != null) {
+      measured.close();
+      measured = null;
+    }
     kept.forEach(Connection::close);
     kept.clear();
     if (host != null) {

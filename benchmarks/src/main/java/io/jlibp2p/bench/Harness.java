@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,18 @@ public final class Harness {
    * median run (see {@link BenchAgent#measureRuns}, and {@code perf.mjs}, which does the same).
    */
   static final int THROUGHPUT_RUNS = 3;
+
+  /**
+   * Pairs of runs of {@link #sideBySide}: each pair one run of each combination, each run one
+   * upload and one download of {@link Config#jlibp2pBytes} bytes.
+   */
+  static final int SIDE_BY_SIDE_PAIRS = 7;
+
+  /** The combination {@link #sideBySide} measures against {@link #SIDE_BY_SIDE_BASE}. */
+  static final String SIDE_BY_SIDE = "ws/noise/yamux";
+
+  /** The combination {@link #SIDE_BY_SIDE} is measured against. */
+  static final String SIDE_BY_SIDE_BASE = "tcp/noise/yamux";
 
   /** How long the listener may take to register the connections its dialer already has. */
   private static final Duration SERVER_CATCH_UP = Duration.ofSeconds(10);
@@ -287,10 +300,12 @@ public final class Harness {
    *
    * @param ceilingStart the ceilings measured before the combinations
    * @param ceilingEnd the ceilings measured after them
+   * @param sideBySide {@link Harness#SIDE_BY_SIDE} against {@link Harness#SIDE_BY_SIDE_BASE} in alternating runs
+   *     (see {@link Harness#sideBySide})
    */
   public record Results(
       Map<String, String> environment, Config config, Ceiling ceilingStart, Ceiling ceilingEnd, List<Row> rows,
-      Outcome memory, Duration elapsed) {
+      Outcome sideBySide, Outcome memory, Duration elapsed) {
     /** The best of both ceiling measurements: what the machine can do when it is least disturbed. */
     public Ceiling ceiling() {
       return ceilingStart.max(ceilingEnd);
@@ -334,6 +349,14 @@ public final class Harness {
       }
       rows.add(new Row(c, j, js, nearby));
     }
+    Outcome sideBySide = Outcome.notAvailable("not run (needs " + SIDE_BY_SIDE + " and " + SIDE_BY_SIDE_BASE + ")");
+    Optional<Row> ws = rows.stream().filter(x -> x.combination().name().equals(SIDE_BY_SIDE)).findFirst();
+    Optional<Row> tcp = rows.stream().filter(x -> x.combination().name().equals(SIDE_BY_SIDE_BASE)).findFirst();
+    if (ws.isPresent() && tcp.isPresent() && ws.get().jlibp2p().isOk() && tcp.get().jlibp2p().isOk()) {
+      progress(SIDE_BY_SIDE + " against " + SIDE_BY_SIDE_BASE + ", side by side");
+      sideBySide = onceMore("side by side", () -> sideBySide(tcp.get().combination(), ws.get().combination()));
+      progress("side by side " + sideBySide.status() + " " + sideBySide.reason());
+    }
     Outcome memory = Outcome.notAvailable("not run (--no-memory)");
     if (config.idleConnections() > 0) {
       progress("memory per idle connection and " + config.manyConnections() + " concurrent connections");
@@ -344,7 +367,8 @@ public final class Harness {
     Ceiling ceilingEnd = ceilings();
     env.put("load average after", Environment.loadAverage());
     env.put("CPU taken by other guests during the run", Environment.stolen(cpuBefore, Environment.cpuTimes()));
-    return new Results(env, config, ceilingStart, ceilingEnd, rows, memory, Duration.ofNanos(System.nanoTime() - start));
+    return new Results(env, config, ceilingStart, ceilingEnd, rows, sideBySide, memory,
+        Duration.ofNanos(System.nanoTime() - start));
   }
 
   /**
@@ -439,6 +463,80 @@ public final class Harness {
     } catch (IOException | RuntimeException e) {
       return Outcome.failed(String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * {@code other} against {@code base}, measured side by side: a server and a client JVM of each,
+   * both connections warmed up as the rows' are, then {@link #SIDE_BY_SIDE_PAIRS} pairs of runs,
+   * one of each combination, which goes first alternating from pair to pair. Each run is one
+   * upload and one download of {@link Config#jlibp2pBytes}. A pair's ratio is {@code other}'s rate
+   * over {@code base}'s; a drift of the machine's speed over minutes, which the rows (measured
+   * minutes apart) carry into their ratio, touches both runs of a pair alike.
+   *
+   * <p>Values, for each direction: {@code <dir>Ratio} (the median pair's), {@code
+   * <dir>RatioMin}, {@code <dir>RatioMax}, each pair's {@code <dir>RatioN} (N from 1); the median
+   * run's MiB/s of each side ({@code <dir>BaseMibps}, {@code <dir>OtherMibps}); the median CPU
+   * seconds per GiB of each side's sender and receiver ({@code <dir>BaseSenderCpu}, ...,
+   * {@code <dir>OtherReceiverCpu}); and {@code pairs}.
+   */
+  Outcome sideBySide(Combination base, Combination other) {
+    try (ChildProcess baseServer = agent("server", base); ChildProcess otherServer = agent("server", other);
+        ChildProcess baseClient = agent("client", base); ChildProcess otherClient = agent("client", other)) {
+      Duration t = config.timeout();
+      String warm = "warmup=" + config.jlibp2pWarmup() + " warmupMillis=" + config.warmupTime().toMillis()
+          + " warmupMaxMillis=" + config.warmupLimit().toMillis();
+      for (var side : List.of(Map.entry(base, new ChildProcess[] {baseServer, baseClient}),
+          Map.entry(other, new ChildProcess[] {otherServer, otherClient}))) {
+        String name = side.getKey().name();
+        String addr = (String) side.getValue()[0].request("listen " + name, Duration.ofSeconds(60)).get("addr");
+        side.getValue()[1].request("connect " + name + " " + addr + " " + warm, t);
+      }
+      String runs = "measure upload=" + config.jlibp2pBytes() + " download=" + config.jlibp2pBytes() + " runs=1";
+      Map<String, Object> r = new LinkedHashMap<>();
+      Map<String, double[]> series = new LinkedHashMap<>();
+      for (int i = 0; i < SIDE_BY_SIDE_PAIRS; i++) {
+        Outcome b;
+        Outcome o;
+        if (i % 2 == 0) {
+          b = Outcome.ok(baseClient.request(runs, t));
+          o = Outcome.ok(otherClient.request(runs, t));
+        } else {
+          o = Outcome.ok(otherClient.request(runs, t));
+          b = Outcome.ok(baseClient.request(runs, t));
+        }
+        for (String dir : List.of("upload", "download")) {
+          double rb = b.rate(dir).orElseThrow();
+          double ro = o.rate(dir).orElseThrow();
+          r.put(dir + "Ratio" + (i + 1), ro / rb);
+          series.computeIfAbsent(dir + "Ratio", k -> new double[SIDE_BY_SIDE_PAIRS])[i] = ro / rb;
+          series.computeIfAbsent(dir + "BaseMibps", k -> new double[SIDE_BY_SIDE_PAIRS])[i] = rb / MIB;
+          series.computeIfAbsent(dir + "OtherMibps", k -> new double[SIDE_BY_SIDE_PAIRS])[i] = ro / MIB;
+          for (var cpu : List.of(Map.entry("Base", b), Map.entry("Other", o))) {
+            double[] c = cpu.getValue().cpuPerGib(dir).orElse(new double[] {Double.NaN, Double.NaN});
+            series.computeIfAbsent(dir + cpu.getKey() + "SenderCpu", k -> new double[SIDE_BY_SIDE_PAIRS])[i] = c[0];
+            series.computeIfAbsent(dir + cpu.getKey() + "ReceiverCpu", k -> new double[SIDE_BY_SIDE_PAIRS])[i] = c[1];
+          }
+        }
+      }
+      series.forEach((k, v) -> {
+        double[] sorted = v.clone();
+        Arrays.sort(sorted);
+        r.put(k, lowerMedian(sorted));
+        if (k.endsWith("Ratio")) {
+          r.put(k + "Min", sorted[0]);
+          r.put(k + "Max", sorted[sorted.length - 1]);
+        }
+      });
+      r.put("pairs", SIDE_BY_SIDE_PAIRS);
+      return Outcome.ok(r);
+    } catch (IOException | RuntimeException e) {
+      return Outcome.failed(String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** The median of sorted values (the lower middle one of an even count). */
+  static double lowerMedian(double[] sorted) {
+    return sorted[(sorted.length - 1) / 2];
   }
 
   /** Why js cannot run here, or empty. */

@@ -86,6 +86,50 @@ final class Report {
     if (!line.isEmpty()) {
       b.append("\njlibp2p ws/noise/yamux against tcp/noise/yamux: ").append(line).append(".\n");
     }
+    sideBySide(b, r);
+  }
+
+  /** The side-by-side measurement of ws against tcp (see {@link Harness#sideBySide}). */
+  private static void sideBySide(StringBuilder b, Results r) {
+    Outcome s = r.sideBySide();
+    if (!s.isOk()) {
+      b.append("\nws/noise/yamux against tcp/noise/yamux side by side: ").append(s.status())
+          .append(s.reason().isEmpty() ? "" : " (" + s.reason() + ")").append(".\n");
+      return;
+    }
+    int pairs = (int) Math.round(s.get("pairs").orElse(0.0));
+    b.append(String.format(Locale.ROOT,
+        "\nThe same two measured side by side, after the rows: a fresh server and client JVM of each, both connections warmed up\n"
+            + "as the rows' are, then %d pairs of runs, one of each combination (%s up, then %s down), which goes first\n"
+            + "alternating from pair to pair. A pair's ratio is ws over tcp; the figure is the median pair's.\n\n",
+        pairs, size(r.config().jlibp2pBytes()), size(r.config().jlibp2pBytes())));
+    b.append("| direction | ws / tcp, median pair | pairs, lowest–highest | tcp MiB/s | ws MiB/s | tcp CPU s/GiB sender / receiver | ws CPU s/GiB sender / receiver |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (String dir : new String[] {"upload", "download"}) {
+      b.append("| ").append(dir)
+          .append(" | ").append(s.get(dir + "Ratio").map(Report::ratio).orElse("–"))
+          .append(" | ").append(ratio(s.get(dir + "RatioMin").orElse(Double.NaN))).append("–")
+          .append(ratio(s.get(dir + "RatioMax").orElse(Double.NaN)))
+          .append(" | ").append(s.get(dir + "BaseMibps").map(x -> mib(x * MIB)).orElse("–"))
+          .append(" | ").append(s.get(dir + "OtherMibps").map(x -> mib(x * MIB)).orElse("–"))
+          .append(" | ").append(cpuPair(s, dir + "Base")).append(" | ").append(cpuPair(s, dir + "Other")).append(" |\n");
+    }
+    StringBuilder each = new StringBuilder();
+    for (String dir : new String[] {"upload", "download"}) {
+      each.append(each.isEmpty() ? "" : "; ").append(dir);
+      for (int i = 1; i <= pairs; i++) {
+        each.append(i == 1 ? " " : ", ").append(s.get(dir + "Ratio" + i).map(Report::ratio).orElse("–"));
+      }
+    }
+    b.append("\nEach pair's ratio, in order: ").append(each).append(".\n");
+  }
+
+  private static String cpuPair(Outcome s, String prefix) {
+    Optional<Double> sender = s.get(prefix + "SenderCpu");
+    Optional<Double> receiver = s.get(prefix + "ReceiverCpu");
+    return sender.isPresent() && receiver.isPresent() && !sender.get().isNaN()
+        ? ratio(sender.get()) + " / " + ratio(receiver.get())
+        : "–";
   }
 
   static String markdown(Results r) {

@@ -130,4 +130,29 @@ class BenchAgentTest {
     // more than there are: it gives up at its deadline and says how many there are
     assertThat(server.execute(new String[] {"connections", "4", "50"}).get("connections")).isEqualTo(3);
   }
+
+  @Test
+  void measureRunsOnTheConnectionThatConnectKeptAndRefusesBeforeIt() throws Exception {
+    BenchAgent dialer = new BenchAgent();
+    try {
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> dialer.execute(new String[] {"measure", "upload=1"})))
+          .isInstanceOf(IllegalStateException.class).hasMessage("measure before connect");
+      Map<String, Object> warm = dialer.execute(new String[] {"connect", "tcp/noise/yamux", addr.toString(),
+          "warmup=4096", "warmupMillis=0", "warmupMaxMillis=0"});
+      assertThat(warm).containsKey("warmupSeconds");
+      for (int i = 0; i < 2; i++) {
+        Outcome o = Outcome.ok(dialer.execute(new String[] {"measure", "upload=65536", "download=32768", "runs=3"}));
+        assertThat(o.get("uploadBytes")).hasValue(65536.0);
+        assertThat(o.get("downloadBytes")).hasValue(32768.0);
+        assertThat(o.get("uploadRuns")).hasValue(3.0);
+        assertThat(o.cpuPerGib("download")).isPresent();
+      }
+      // one connection for the warm-up and every measurement (the stats streams ride on it too)
+      assertThat(server.execute(new String[] {"connections", "1", "10000"}).get("connections")).isEqualTo(1);
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> dialer.execute(new String[] {"measure", "upload"})))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: key=value");
+    } finally {
+      dialer.execute(new String[] {"stop"});
+    }
+  }
 }

@@ -45,10 +45,20 @@ class HarnessSmokeTest {
       }
       assertComplete(name + " js-libp2p", row.js());
     }
+    Outcome s = r.sideBySide();
+    assertThat(s.status()).as("side by side: " + s.reason()).isEqualTo("ok");
+    assertThat(s.get("pairs")).hasValue((double) Harness.SIDE_BY_SIDE_PAIRS);
+    for (String dir : new String[] {"upload", "download"}) {
+      double median = s.get(dir + "Ratio").orElseThrow();
+      assertThat(median).as(dir + " median pair").isPositive().isBetween(s.get(dir + "RatioMin").get(), s.get(dir + "RatioMax").get());
+      for (int i = 1; i <= Harness.SIDE_BY_SIDE_PAIRS; i++) {
+        assertThat(s.get(dir + "Ratio" + i)).as(dir + " pair " + i).hasValueSatisfying(x -> assertThat(x).isPositive());
+      }
+    }
     assertThat(r.memory().status()).as("memory: " + r.memory().reason()).isEqualTo("ok");
     assertThat(r.memory().values().get("manyWorking")).isEqualTo(r.config().manyConnections());
     String md = Report.markdown(r);
-    assertThat(md).contains("## Targets", "| tcp/noise/yamux | upload |", "Noise ceiling", "ws/noise/yamux against tcp/noise/yamux: upload", "concurrent connections on one node: yes",
+    assertThat(md).contains("## Targets", "| tcp/noise/yamux | upload |", "Noise ceiling", "ws/noise/yamux against tcp/noise/yamux: upload", "Each pair's ratio, in order: upload ", "concurrent connections on one node: yes",
         "Set-up warm-up times (jlibp2p / js): tcp/noise/yamux ", "Ping warm-up times (jlibp2p / js): tcp/noise/yamux ", "jlibp2p TLS against AES-128-GCM TLS records with no engine");
   }
 

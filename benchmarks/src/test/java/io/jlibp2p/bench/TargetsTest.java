@@ -55,7 +55,7 @@ class TargetsTest {
     }
     Harness.Config cfg = Harness.Config.smoke(Path.of("."), Path.of("node"), Path.of("."));
     Ceiling start = new Ceiling(3000 * MIB, 3000 * MIB, 9000 * MIB, 9000 * MIB, 1500 * MIB, 3000 * MIB);
-    return new Results(Map.of(), cfg, start, start, rows, memory, Duration.ofSeconds(1));
+    return new Results(Map.of(), cfg, start, start, rows, Outcome.notAvailable("not run"), memory, Duration.ofSeconds(1));
   }
 
   private static Map<String, Targets.Verdict> byTarget(Results r) {
@@ -124,6 +124,48 @@ class TargetsTest {
     assertThat(v.get("5,000").met()).isFalse(); // one connection did not answer
   }
 
+  /** Pairs of ws over tcp ratios, as {@link Harness#sideBySide} reports them. */
+  private static Outcome sideBySide(double upload, double download) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("pairs", 1);
+    for (String dir : new String[] {"upload", "download"}) {
+      double x = dir.equals("upload") ? upload : download;
+      v.put(dir + "Ratio", x);
+      v.put(dir + "RatioMin", x);
+      v.put(dir + "RatioMax", x);
+      v.put(dir + "Ratio1", x);
+      v.put(dir + "BaseMibps", 1000.0);
+      v.put(dir + "OtherMibps", 1000.0 * x);
+      v.put(dir + "BaseSenderCpu", 0.6);
+      v.put(dir + "BaseReceiverCpu", 0.6);
+      v.put(dir + "OtherSenderCpu", 0.7);
+      v.put(dir + "OtherReceiverCpu", 0.8);
+    }
+    return Outcome.ok(v);
+  }
+
+  private static Results withSideBySide(Results r, Outcome s) {
+    return new Results(r.environment(), r.config(), r.ceilingStart(), r.ceilingEnd(), r.rows(), s, r.memory(), r.elapsed());
+  }
+
+  @Test
+  void wsAgainstTcpIsJudgedSideBySideWhereMeasured() {
+    Results rows = results(1100, 250, 0.06, memory(60, 0, 5000)); // the rows alone: ws 1.00 of tcp
+    assertThat(byTarget(rows).get("ws/noise/yamux").worst()).isEqualTo("1 (upload)");
+
+    Results low = withSideBySide(rows, sideBySide(0.85, 0.79));
+    Targets.Verdict v = byTarget(low).get("ws/noise/yamux");
+    assertThat(v.target()).contains("side by side");
+    assertThat(v.worst()).isEqualTo("0.79 (download)");
+    assertThat(v.met()).isFalse();
+    assertThat(byTarget(withSideBySide(rows, sideBySide(0.85, 0.81))).get("ws/noise/yamux").met()).isTrue();
+
+    String md = Report.markdown(low);
+    assertThat(md).contains("| upload | 0.85 | 0.85–0.85 | 1,000 | 850 | 0.60 / 0.60 | 0.70 / 0.80 |",
+        "| download | 0.79 | 0.79–0.79 | 1,000 | 790 |", "Each pair's ratio, in order: upload 0.85; download 0.79.");
+    assertThat(Report.markdown(rows)).contains("side by side: not available (not run).");
+  }
+
   @Test
   void nothingMeasuredIsNeverMet() {
     List<Row> rows = new ArrayList<>();
@@ -132,7 +174,7 @@ class TargetsTest {
     }
     Harness.Config cfg = Harness.Config.smoke(Path.of("."), Path.of("node"), Path.of("."));
     Ceiling c = new Ceiling(MIB, MIB, MIB, MIB, MIB, MIB);
-    Results r = new Results(Map.of(), cfg, c, c, rows, Outcome.notAvailable("not run"), Duration.ZERO);
+    Results r = new Results(Map.of(), cfg, c, c, rows, Outcome.notAvailable("not run"), Outcome.notAvailable("not run"), Duration.ZERO);
     assertThat(Targets.judge(r)).allSatisfy(v -> {
       assertThat(v.met()).as(v.target()).isFalse();
       assertThat(v.worst()).isEqualTo("not measured");
@@ -151,7 +193,7 @@ class TargetsTest {
     List<Row> rows = new ArrayList<>(r.rows());
     Row first = rows.getFirst();
     rows.set(0, new Row(first.combination(), first.jlibp2p(), o, first.nearby()));
-    String md = Report.markdown(new Results(r.environment(), r.config(), r.ceilingStart(), r.ceilingEnd(), rows, r.memory(), r.elapsed()));
+    String md = Report.markdown(new Results(r.environment(), r.config(), r.ceilingStart(), r.ceilingEnd(), rows, r.sideBySide(), r.memory(), r.elapsed()));
     assertThat(md)
         .contains("- tcp/noise/yamux, js-libp2p: measured on a second try; the first try failed: timed out")
         .doesNotContain("Nothing: every combination ran on both sides.");
