@@ -237,14 +237,33 @@ public final class Harness {
    * One combination's results.
    *
    * @param nearby the ceilings measured just before and just after the jlibp2p side of this
-   *     combination, the better of each (zero when not measured): the machine's speed drifts during a
-   *     run, so the ratio to this ceiling compares figures measured side by side
+   *     combination, the better of each (zero when not measured); the throughput ratios use the
+   *     ceilings measured just before each run (see {@link #share}), as the machine's speed drifts
+   *     even within a combination
    */
   public record Row(Combination combination, Outcome jlibp2p, Outcome js, Ceiling nearby) {
-    /** The ceiling this combination's ratios use: {@link #nearby}, else the run's. */
+    /** The ceiling measured around this combination: {@link #nearby}, else the run's. */
     public double ceiling(Results r) {
       double c = nearby.of(combination.ceiling());
       return c > 0 ? c : r.ceiling().of(combination.ceiling());
+    }
+
+    /**
+     * The ceiling of {@code direction}'s figures: the median of those measured just before each
+     * jlibp2p run (see {@link Harness#jlibp2p}), else {@link #ceiling(Results)}.
+     */
+    public double ceiling(Results r, String direction) {
+      return jlibp2p.get(direction + "RunCeiling").filter(c -> c > 0).orElseGet(() -> ceiling(r));
+    }
+
+    /**
+     * jlibp2p's throughput in {@code direction} as a share of its ceiling: the median of each
+     * run's share of the ceiling measured just before it, else the median run's share of {@link
+     * #ceiling(Results)}; empty if not measured.
+     */
+    public Optional<Double> share(Results r, String direction) {
+      Optional<Double> paired = jlibp2p.get(direction + "Share");
+      return paired.isPresent() ? paired : jlibp2p.rate(direction).map(x -> x / ceiling(r));
     }
   }
 
@@ -450,19 +469,81 @@ public final class Harness {
         config.connections(), config.concurrency());
   }
 
-  /** The jlibp2p side of a combination: a server JVM and a client JVM. */
+  /**
+   * The jlibp2p side of a combination: a server JVM and a client JVM. The client connects and warms
+   * up; then each of {@link #THROUGHPUT_RUNS} runs (one upload and one download) follows a
+   * measurement of the combination's ceiling made just before it, here, while both JVMs wait (see
+   * {@link #runCeiling}); then the client measures the rest (pings, streams, set-up, connections)
+   * on fresh connections. Beside what the client measured, the values hold each direction's
+   * ratio to the ceiling as the median of the runs' own ratios ({@code <dir>Share}, with the lowest
+   * and highest as {@code <dir>ShareMin} and {@code <dir>ShareMax}) and the median of those
+   * ceilings ({@code <dir>RunCeiling}).
+   */
   Outcome jlibp2p(Combination c) {
     Optional<String> missing = c.missing();
     if (missing.isPresent()) {
       return Outcome.notAvailable(missing.get());
     }
     try (ChildProcess server = agent("server", c); ChildProcess client = agent("client", c)) {
+      Duration t = config.timeout();
       String addr = (String) server.request("listen " + c.name(), Duration.ofSeconds(60)).get("addr");
-      BenchAgent.ClientPlan p = plan(config.jlibp2pBytes(), config.jlibp2pWarmup());
-      return Outcome.ok(client.request("run " + c.name() + " " + addr + " " + p.words(), config.timeout()));
-    } catch (IOException | RuntimeException e) {
+      Map<String, Object> r = new LinkedHashMap<>(client.request("connect " + c.name() + " " + addr + " " + warmupWords(), t));
+      Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
+      Map<String, double[]> shares = new LinkedHashMap<>();
+      double[] ceilings = new double[THROUGHPUT_RUNS];
+      String measure = "measure upload=" + config.jlibp2pBytes() + " download=" + config.jlibp2pBytes() + " runs=1";
+      for (int i = 0; i < THROUGHPUT_RUNS; i++) {
+        ceilings[i] = runCeiling(c).of(c.ceiling());
+        Map<String, Object> run = client.request(measure, t);
+        for (String dir : List.of("upload", "download")) {
+          Map<String, Object> own = new LinkedHashMap<>();
+          run.forEach((k, v) -> {
+            if (k.startsWith(dir)) {
+              own.put(k, v);
+            }
+          });
+          runs.computeIfAbsent(dir, k -> new ArrayList<>()).add(own);
+          double rate = Outcome.ok(own).rate(dir).orElseThrow(() -> new IllegalStateException("no " + dir + " rate in " + run));
+          shares.computeIfAbsent(dir, k -> new double[THROUGHPUT_RUNS])[i] = rate / ceilings[i];
+        }
+      }
+      double[] sortedCeilings = ceilings.clone();
+      Arrays.sort(sortedCeilings);
+      for (String dir : List.of("upload", "download")) {
+        BenchAgent.putMedianRun(r, dir, runs.get(dir));
+        double[] sorted = shares.get(dir).clone();
+        Arrays.sort(sorted);
+        r.put(dir + "Share", lowerMedian(sorted));
+        r.put(dir + "ShareMin", sorted[0]);
+        r.put(dir + "ShareMax", sorted[sorted.length - 1]);
+        r.put(dir + "RunCeiling", lowerMedian(sortedCeilings));
+      }
+      BenchAgent.ClientPlan rest = plan(0, 0);
+      r.putAll(client.request("run " + c.name() + " " + addr + " " + rest.words(), t));
+      return Outcome.ok(r);
+    } catch (Exception e) {
       return Outcome.failed(String.valueOf(e.getMessage()));
     }
+  }
+
+  /** The warm-up keys of a {@code connect}: as {@link #plan} gives them. */
+  private String warmupWords() {
+    return "warmup=" + config.jlibp2pWarmup() + " warmupMillis=" + config.warmupTime().toMillis()
+        + " warmupMaxMillis=" + config.warmupLimit().toMillis();
+  }
+
+  /**
+   * The ceiling of {@code c} measured once, shortly (as one of {@link #nearbyCeilings}' two runs):
+   * the socket, and the two ChaCha20-Poly1305 figures for Noise or the two AES-GCM figures for TLS
+   * and QUIC (the others are 0).
+   */
+  private Ceiling runCeiling(Combination c) throws Exception {
+    Duration time = config.cipherTime().dividedBy(2);
+    Duration warmup = time.dividedBy(3);
+    double socket = Ceilings.rawSocket(config.socketBytes() / 16, config.socketBytes() / 4);
+    return c.ceiling() == Combination.Ceiling.NOISE
+        ? new Ceiling(socket, Ceilings.chacha20Poly1305(warmup, time), 0, 0, Ceilings.noiseChaCha20Poly1305(warmup, time), 0)
+        : new Ceiling(socket, 0, Ceilings.aes256Gcm(warmup, time), Ceilings.aes128Gcm(warmup, time), 0, 0);
   }
 
   /**
@@ -483,8 +564,7 @@ public final class Harness {
     try (ChildProcess baseServer = agent("server", base); ChildProcess otherServer = agent("server", other);
         ChildProcess baseClient = agent("client", base); ChildProcess otherClient = agent("client", other)) {
       Duration t = config.timeout();
-      String warm = "warmup=" + config.jlibp2pWarmup() + " warmupMillis=" + config.warmupTime().toMillis()
-          + " warmupMaxMillis=" + config.warmupLimit().toMillis();
+      String warm = warmupWords();
       for (var side : List.of(Map.entry(base, new ChildProcess[] {baseServer, baseClient}),
           Map.entry(other, new ChildProcess[] {otherServer, otherClient}))) {
         String name = side.getKey().name();

@@ -65,7 +65,7 @@ final class Report {
     }
   }
 
-  /** ws/noise/yamux against tcp/noise/yamux, as measured and with each over its nearby ceiling. */
+  /** ws/noise/yamux against tcp/noise/yamux, as measured and with each over its ceiling. */
   private static void wsAgainstTcp(StringBuilder b, Results r) {
     Optional<Row> ws = Targets.row(r, "ws/noise/yamux");
     Optional<Row> tcp = Targets.row(r, "tcp/noise/yamux");
@@ -78,9 +78,9 @@ final class Report {
       Optional<Double> t = tcp.get().jlibp2p().rate(dir);
       if (w.isPresent() && t.isPresent()) {
         double measured = w.get() / t.get();
-        double normalised = (w.get() / ws.get().ceiling(r)) / (t.get() / tcp.get().ceiling(r));
+        double normalised = ws.get().share(r, dir).orElseThrow() / tcp.get().share(r, dir).orElseThrow();
         line.append(line.isEmpty() ? "" : "; ").append(dir).append(' ').append(ratio(measured))
-            .append(" as measured, ").append(ratio(normalised)).append(" of their ratios to their nearby ceilings");
+            .append(" as measured, ").append(ratio(normalised)).append(" of their ratios to their ceilings");
       }
     }
     if (!line.isEmpty()) {
@@ -191,21 +191,22 @@ final class Report {
     }
     b.append(warm.isEmpty() ? "\n" : " Warm-up times: " + warm + ".\n");
     b.append("Timed from the stream's opening to the end of the server's reply, so that no byte is still in flight.\n\n");
-    b.append("The ceiling of each row was measured next to it: just before and just after the jlibp2p side of the combination\n"
-        + "(the best of two shorter runs each time, the better of the two times), while no benchmark process ran, as the machine's\n"
-        + "speed drifts during a run.\n");
+    b.append("The machine's speed drifts during a run, even from one run to the next, so each jlibp2p run follows a measurement of\n"
+        + "its row's ceiling (a short run of the socket and the row's cipher, in the harness JVM while both benchmark JVMs wait).\n"
+        + "jlibp2p / ceiling is the median of each run's ratio to the ceiling measured just before it (the lowest and highest in\n"
+        + "brackets); the ceiling column is the median of those ceilings, and js / ceiling uses it too.\n");
     b.append("The last column is the CPU time the jlibp2p sender and receiver processes spent per GiB, less noisy than throughput on a shared machine.\n\n");
     b.append("| combination | direction | jlibp2p MiB/s | ceiling MiB/s | jlibp2p / ceiling | js-libp2p MiB/s | js / ceiling | jlibp2p / js | jlibp2p CPU s/GiB sender / receiver |\n");
     b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row row : r.rows()) {
-      double c = row.ceiling(r);
       for (String dir : new String[] {"upload", "download"}) {
+        double c = row.ceiling(r, dir);
         Optional<Double> j = row.jlibp2p().rate(dir);
         Optional<Double> js = row.js().rate(dir);
         b.append("| ").append(row.combination().name()).append(" | ").append(dir)
             .append(" | ").append(j.map(x -> mib(x) + range(row.jlibp2p(), dir)).orElse(status(row.jlibp2p())))
             .append(" | ").append(mib(c))
-            .append(" | ").append(j.map(x -> ratio(x / c)).orElse("–"))
+            .append(" | ").append(row.share(r, dir).map(x -> ratio(x) + shareRange(row.jlibp2p(), dir)).orElse("–"))
             .append(" | ").append(js.map(x -> mib(x) + range(row.js(), dir)).orElse(status(row.js())))
             .append(" | ").append(js.map(x -> ratio(x / c)).orElse("–"))
             .append(" | ").append(j.isPresent() && js.isPresent() ? ratio(j.get() / js.get()) : "–")
@@ -342,6 +343,13 @@ final class Report {
   /** " (slowest–fastest)" of a direction measured more than once, else nothing. */
   private static String range(Outcome o, String direction) {
     return o.rateRange(direction).map(r -> " (" + mib(r[0]) + "–" + mib(r[1]) + ")").orElse("");
+  }
+
+  /** The lowest and highest run's share of its ceiling, in brackets, if there were such runs. */
+  private static String shareRange(Outcome o, String direction) {
+    Optional<Double> low = o.get(direction + "ShareMin");
+    Optional<Double> high = o.get(direction + "ShareMax");
+    return low.isPresent() && high.isPresent() ? " (" + ratio(low.get()) + "–" + ratio(high.get()) + ")" : "";
   }
 
   private static String status(Outcome o) {

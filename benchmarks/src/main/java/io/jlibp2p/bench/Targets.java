@@ -73,8 +73,7 @@ final class Targets {
     for (Row row : r.rows()) {
       if (row.combination().name().startsWith(prefix)) {
         for (String dir : DIRECTIONS) {
-          double c = row.ceiling(r);
-          row.jlibp2p().rate(dir).ifPresent(x -> out.add(new Figure(x / c, row.combination().name() + " " + dir)));
+          row.share(r, dir).ifPresent(x -> out.add(new Figure(x, row.combination().name() + " " + dir)));
         }
       }
     }

@@ -37,6 +37,11 @@ class HarnessSmokeTest {
         assertComplete(name + " jlibp2p", row.jlibp2p());
         assertThat(row.nearby().of(row.combination().ceiling())).as(name + " nearby ceiling").isPositive();
         for (String dir : new String[] {"upload", "download"}) {
+          // each run's share of the ceiling measured just before it
+          assertThat(row.jlibp2p().get(dir + "Share")).as(name + " " + dir + " share").hasValueSatisfying(x -> assertThat(x).isPositive());
+          assertThat(row.jlibp2p().get(dir + "Share").get()).as(name + " " + dir + " share within its runs'")
+              .isBetween(row.jlibp2p().get(dir + "ShareMin").get(), row.jlibp2p().get(dir + "ShareMax").get());
+          assertThat(row.jlibp2p().get(dir + "RunCeiling")).as(name + " " + dir + " run ceiling").hasValueSatisfying(x -> assertThat(x).isPositive());
           assertThat(row.jlibp2p().cpuPerGib(dir)).as(name + " jlibp2p " + dir + " CPU per GiB")
               .hasValueSatisfying(cpu -> assertThat(java.util.Arrays.stream(cpu).allMatch(x -> x > 0)).isTrue());
         }

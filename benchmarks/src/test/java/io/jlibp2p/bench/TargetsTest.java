@@ -109,6 +109,28 @@ class TargetsTest {
   }
 
   @Test
+  void sharesUseTheCeilingMeasuredJustBeforeEachRunWhereThereIsOne() {
+    Results r = results(1100, 250, 0.06, memory(60, 0, 5000));
+    List<Row> rows = new ArrayList<>(r.rows());
+    Row first = rows.getFirst(); // tcp/noise/yamux: 1,100 MiB/s each way, 0.55 of its nearby 2,000
+    Map<String, Object> v = new LinkedHashMap<>(first.jlibp2p().values());
+    v.put("uploadShare", 0.48);
+    v.put("uploadShareMin", 0.41);
+    v.put("uploadShareMax", 0.52);
+    v.put("uploadRunCeiling", 2300 * MIB);
+    rows.set(0, new Row(first.combination(), Outcome.ok(v), first.js(), first.nearby()));
+    Results paired = new Results(r.environment(), r.config(), r.ceilingStart(), r.ceilingEnd(), rows, r.sideBySide(), r.memory(), r.elapsed());
+
+    Targets.Verdict noise = byTarget(paired).get("tcp/noise/yamux");
+    assertThat(noise.worst()).isEqualTo("0.48 (tcp/noise/yamux upload)");
+    assertThat(noise.met()).isFalse();
+    // download has no paired figures: the median run over the nearby ceiling
+    assertThat(rows.getFirst().share(paired, "download")).hasValueSatisfying(x -> assertThat(x).isCloseTo(0.55, org.assertj.core.data.Offset.offset(1e-9)));
+    assertThat(Report.markdown(paired)).contains("| tcp/noise/yamux | upload | 1,100 | 2,300 | 0.48 (0.41–0.52) | 200 | 0.09 | 5.50 |",
+        "| tcp/noise/yamux | download | 1,100 | 2,000 | 0.55 | 200 | 0.10 | 5.50 |");
+  }
+
+  @Test
   void theWorstFigureDecidesAndIsNamed() {
     Results r = results(900, 150, 0.12, memory(60, 8, 4999));
     Map<String, Targets.Verdict> v = byTarget(r);
