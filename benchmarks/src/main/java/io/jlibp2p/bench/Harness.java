@@ -464,9 +464,48 @@ public final class Harness {
     return config.logDir().resolve(String.format("%02d-%s.log", ++processes, name.replace('/', '-')));
   }
 
-  private BenchAgent.ClientPlan plan(long bytes, long warmup) {
-    return new BenchAgent.ClientPlan(warmup, config.warmupTime().toMillis(), config.warmupLimit().toMillis(), bytes, bytes, THROUGHPUT_RUNS, config.pings(), config.streams(), config.setup(), config.setupWarmup(),
+  /**
+   * The client's {@code run} after its throughput runs: pings, streams, set-up and connections (the
+   * throughput is measured through {@code connect} and {@code measure}, see {@link #jlibp2p}).
+   */
+  private BenchAgent.ClientPlan restPlan() {
+    return new BenchAgent.ClientPlan(0, config.warmupTime().toMillis(), config.warmupLimit().toMillis(), 0, 0, 1, config.pings(), config.streams(), config.setup(), config.setupWarmup(),
         config.connections(), config.concurrency());
+  }
+
+  /** The warm-up keys of a {@code connect}, as the js side's warm-up follows them. */
+  private String warmupWords() {
+    return "warmup=" + config.jlibp2pWarmup() + " warmupMillis=" + config.warmupTime().toMillis()
+        + " warmupMaxMillis=" + config.warmupLimit().toMillis();
+  }
+
+  /** One throughput run of the kept connection: an upload and a download of {@link Config#jlibp2pBytes}. */
+  private String measureOnce() {
+    return "measure upload=" + config.jlibp2pBytes() + " download=" + config.jlibp2pBytes() + " runs=1";
+  }
+
+  /**
+   * Starts {@code c}'s listener in {@code server} and connects {@code client} to it, warmed up;
+   * returns the listener's address and what {@code connect} replied.
+   */
+  private Map.Entry<String, Map<String, Object>> connectWarm(Combination c, ChildProcess server, ChildProcess client)
+      throws IOException {
+    String addr = (String) server.request("listen " + c.name(), Duration.ofSeconds(60)).get("addr");
+    return Map.entry(addr, client.request("connect " + c.name() + " " + addr + " " + warmupWords(), config.timeout()));
+  }
+
+  /**
+   * Puts the median of {@code values} (the lower middle one of an even count) under {@code key}, and
+   * with {@code range} the lowest and highest under {@code key}Min and {@code key}Max.
+   */
+  private static void putMedian(Map<String, Object> r, String key, double[] values, boolean range) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    r.put(key, sorted[(sorted.length - 1) / 2]);
+    if (range) {
+      r.put(key + "Min", sorted[0]);
+      r.put(key + "Max", sorted[sorted.length - 1]);
+    }
   }
 
   /**
@@ -486,15 +525,15 @@ public final class Harness {
     }
     try (ChildProcess server = agent("server", c); ChildProcess client = agent("client", c)) {
       Duration t = config.timeout();
-      String addr = (String) server.request("listen " + c.name(), Duration.ofSeconds(60)).get("addr");
-      Map<String, Object> r = new LinkedHashMap<>(client.request("connect " + c.name() + " " + addr + " " + warmupWords(), t));
+      Map.Entry<String, Map<String, Object>> connected = connectWarm(c, server, client);
+      String addr = connected.getKey();
+      Map<String, Object> r = new LinkedHashMap<>(connected.getValue());
       Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
       Map<String, double[]> shares = new LinkedHashMap<>();
       double[] ceilings = new double[THROUGHPUT_RUNS];
-      String measure = "measure upload=" + config.jlibp2pBytes() + " download=" + config.jlibp2pBytes() + " runs=1";
       for (int i = 0; i < THROUGHPUT_RUNS; i++) {
         ceilings[i] = runCeiling(c).of(c.ceiling());
-        Map<String, Object> run = client.request(measure, t);
+        Map<String, Object> run = client.request(measureOnce(), t);
         for (String dir : List.of("upload", "download")) {
           Map<String, Object> own = new LinkedHashMap<>();
           run.forEach((k, v) -> {
@@ -507,29 +546,16 @@ public final class Harness {
           shares.computeIfAbsent(dir, k -> new double[THROUGHPUT_RUNS])[i] = rate / ceilings[i];
         }
       }
-      double[] sortedCeilings = ceilings.clone();
-      Arrays.sort(sortedCeilings);
       for (String dir : List.of("upload", "download")) {
         BenchAgent.putMedianRun(r, dir, runs.get(dir));
-        double[] sorted = shares.get(dir).clone();
-        Arrays.sort(sorted);
-        r.put(dir + "Share", lowerMedian(sorted));
-        r.put(dir + "ShareMin", sorted[0]);
-        r.put(dir + "ShareMax", sorted[sorted.length - 1]);
-        r.put(dir + "RunCeiling", lowerMedian(sortedCeilings));
+        putMedian(r, dir + "Share", shares.get(dir), true);
+        putMedian(r, dir + "RunCeiling", ceilings, false);
       }
-      BenchAgent.ClientPlan rest = plan(0, 0);
-      r.putAll(client.request("run " + c.name() + " " + addr + " " + rest.words(), t));
+      r.putAll(client.request("run " + c.name() + " " + addr + " " + restPlan().words(), t));
       return Outcome.ok(r);
     } catch (Exception e) {
       return Outcome.failed(String.valueOf(e.getMessage()));
     }
-  }
-
-  /** The warm-up keys of a {@code connect}: as {@link #plan} gives them. */
-  private String warmupWords() {
-    return "warmup=" + config.jlibp2pWarmup() + " warmupMillis=" + config.warmupTime().toMillis()
-        + " warmupMaxMillis=" + config.warmupLimit().toMillis();
   }
 
   /**
@@ -564,14 +590,9 @@ public final class Harness {
     try (ChildProcess baseServer = agent("server", base); ChildProcess otherServer = agent("server", other);
         ChildProcess baseClient = agent("client", base); ChildProcess otherClient = agent("client", other)) {
       Duration t = config.timeout();
-      String warm = warmupWords();
-      for (var side : List.of(Map.entry(base, new ChildProcess[] {baseServer, baseClient}),
-          Map.entry(other, new ChildProcess[] {otherServer, otherClient}))) {
-        String name = side.getKey().name();
-        String addr = (String) side.getValue()[0].request("listen " + name, Duration.ofSeconds(60)).get("addr");
-        side.getValue()[1].request("connect " + name + " " + addr + " " + warm, t);
-      }
-      String runs = "measure upload=" + config.jlibp2pBytes() + " download=" + config.jlibp2pBytes() + " runs=1";
+      connectWarm(base, baseServer, baseClient);
+      connectWarm(other, otherServer, otherClient);
+      String runs = measureOnce();
       Map<String, Object> r = new LinkedHashMap<>();
       Map<String, double[]> series = new LinkedHashMap<>();
       for (int i = 0; i < SIDE_BY_SIDE_PAIRS; i++) {
@@ -598,25 +619,12 @@ public final class Harness {
           }
         }
       }
-      series.forEach((k, v) -> {
-        double[] sorted = v.clone();
-        Arrays.sort(sorted);
-        r.put(k, lowerMedian(sorted));
-        if (k.endsWith("Ratio")) {
-          r.put(k + "Min", sorted[0]);
-          r.put(k + "Max", sorted[sorted.length - 1]);
-        }
-      });
+      series.forEach((k, v) -> putMedian(r, k, v, k.endsWith("Ratio")));
       r.put("pairs", SIDE_BY_SIDE_PAIRS);
       return Outcome.ok(r);
     } catch (IOException | RuntimeException e) {
       return Outcome.failed(String.valueOf(e.getMessage()));
     }
-  }
-
-  /** The median of sorted values (the lower middle one of an even count). */
-  static double lowerMedian(double[] sorted) {
-    return sorted[(sorted.length - 1) / 2];
   }
 
   /** Why js cannot run here, or empty. */
