@@ -20,6 +20,10 @@ final class Environment {
     m.put("memory", memTotal());
     m.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " (" + System.getProperty("os.arch") + ")");
     m.put("JDK", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " " + Runtime.version());
+    String whyNot = io.jlibp2p.internal.NativeSocketIo.whyNot();
+    m.put("jlibp2p socket I/O", whyNot == null
+        ? "recv and send straight on Java arrays (NativeSocketIo)"
+        : "through the JDK's streams (" + whyNot + ")");
     m.put("Node", withNode ? command(node.toString(), "--version") : "not used");
     m.put("load average before", loadAverage());
     return m;

@@ -452,7 +452,8 @@ public final class Harness {
 
   private ChildProcess agent(String role, Combination c) throws IOException {
     List<String> cmd = new ArrayList<>(
-        List.of(java, "--enable-native-access=ALL-UNNAMED", "--add-modules=jdk.incubator.vector"));
+        List.of(java, "--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-modules=jdk.incubator.vector"));
     for (String a : config.jvmArgs()) {
       cmd.add(a.replace("{name}", role + "-" + c.name().replace('/', '-')));
     }

@@ -24,6 +24,7 @@ class CliTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--enable-native-access=ALL-UNNAMED"); // QUIC's native library, as ./jlibp2p does
+    cmd.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED"); // socket I/O with no copy, as ./jlibp2p does
     cmd.add("--add-modules=jdk.incubator.vector"); // the vector Poly1305, as ./jlibp2p does
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

@@ -80,6 +80,7 @@ class TransportInteropTest {
     return new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED",
+        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-modules=jdk.incubator.vector",
         "-cp",
         System.getProperty("java.class.path"),

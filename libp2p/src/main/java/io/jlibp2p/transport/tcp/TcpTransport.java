@@ -4,6 +4,7 @@ import io.jlibp2p.core.ConnectionClosedException;
 import io.jlibp2p.internal.BufferPool;
 import io.jlibp2p.internal.PooledBufferedInputStream;
 import io.jlibp2p.internal.PooledBufferedOutputStream;
+import io.jlibp2p.internal.SocketStreams;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.multiformats.Multiaddr.Component;
 import io.jlibp2p.spi.RawConnection;
@@ -28,7 +29,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * TCP over IPv4 and IPv6: {@code /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>}. DNS names are resolved
  * when dialing. Sockets have {@code TCP_NODELAY} set; reads and writes go through buffers of {@link
  * #BUFFER_SIZE} bytes from JVM-wide pools: the read buffer goes back while the connection waits for
- * bytes, the write buffer at every flush, so an idle connection holds neither. Thread-safe.
+ * bytes, the write buffer at every flush, so an idle connection holds neither. Sockets are
+ * channels' own, so that large reads and writes can skip the JDK's copy ({@link SocketStreams}).
+ * Thread-safe.
  */
 public final class TcpTransport implements Transport {
   /**
@@ -63,7 +66,7 @@ public final class TcpTransport implements Transport {
       throw new IllegalArgumentException("address: " + address + " (expected: a tcp address)");
     }
     InetAddress ip = t.resolve();
-    Socket socket = new Socket();
+    Socket socket = TcpAddress.newSocket(ip);
     try {
       TcpAddress.configure(socket);
       socket.connect(new InetSocketAddress(ip, t.port()), (int) Math.max(1, timeout.toMillis()));
@@ -80,10 +83,11 @@ public final class TcpTransport implements Transport {
     if (t == null || !canListen(address)) {
       throw new IllegalArgumentException("address: " + address + " (expected: /ip4|ip6/<ip>/tcp/<port>)");
     }
-    ServerSocket server = new ServerSocket();
+    InetAddress ip = InetAddress.getByName(t.host());
+    ServerSocket server = TcpAddress.newServerSocket(ip);
     try {
       server.setReuseAddress(true);
-      server.bind(new InetSocketAddress(InetAddress.getByName(t.host()), t.port()), ACCEPT_BACKLOG);
+      server.bind(new InetSocketAddress(ip, t.port()), ACCEPT_BACKLOG);
     } catch (IOException e) {
       closeQuietly(server);
       throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
@@ -167,7 +171,7 @@ public final class TcpTransport implements Transport {
   }
 
   private static final class TcpConnection implements RawConnection {
-    private final Socket socket;
+    private final SocketStreams socket;
     private final boolean initiator;
     private final InputStream in;
     private final OutputStream out;
@@ -176,12 +180,12 @@ public final class TcpTransport implements Transport {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     TcpConnection(Socket socket, boolean initiator) throws IOException {
-      this.socket = socket;
-      this.initiator = initiator;
-      this.in = new PooledBufferedInputStream(socket.getInputStream(), BUFFERS);
-      this.out = new PooledBufferedOutputStream(socket.getOutputStream(), BUFFERS);
       this.local = toMultiaddr((InetSocketAddress) socket.getLocalSocketAddress());
       this.remote = toMultiaddr((InetSocketAddress) socket.getRemoteSocketAddress());
+      this.socket = new SocketStreams(socket);
+      this.initiator = initiator;
+      this.in = new PooledBufferedInputStream(this.socket.in(), BUFFERS);
+      this.out = new PooledBufferedOutputStream(this.socket.out(), BUFFERS);
     }
 
     @Override

@@ -271,7 +271,7 @@ public final class WebSocketTransport implements Transport {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     InetAddress ip = a.tcp().resolve();
-    Socket socket = new Socket();
+    Socket socket = TcpAddress.newSocket(ip);
     try {
       TcpAddress.configure(socket);
       socket.connect(new InetSocketAddress(ip, a.tcp().port()), (int) Math.max(1, timeout.toMillis()));
@@ -333,11 +333,11 @@ public final class WebSocketTransport implements Transport {
       throw new IllegalStateException("cannot listen on " + address
           + ": wss needs a server certificate (WebSocketTransport.Config.withServerKeyStore or withServerTls)");
     }
-    ServerSocket server = new ServerSocket();
+    InetAddress ip = InetAddress.getByName(a.tcp().host());
+    ServerSocket server = TcpAddress.newServerSocket(ip);
     try {
       server.setReuseAddress(true);
-      server.bind(new InetSocketAddress(InetAddress.getByName(a.tcp().host()), a.tcp().port()),
-          TcpTransport.ACCEPT_BACKLOG);
+      server.bind(new InetSocketAddress(ip, a.tcp().port()), TcpTransport.ACCEPT_BACKLOG);
     } catch (IOException e) {
       closeQuietly(server);
       throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);

@@ -2,12 +2,18 @@ package io.jlibp2p.transport.tcp.internal;
 
 import io.jlibp2p.multiformats.Multiaddr.Component;
 import io.jlibp2p.multiformats.Multiaddr.Protocol;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.ProtocolFamily;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Objects;
 
@@ -63,6 +69,26 @@ public record TcpAddress(Protocol hostProtocol, String host, int port) {
       }
     }
     throw new UnknownHostException(host + " has no " + hostProtocol + " address");
+  }
+
+  /**
+   * A new unconnected socket for {@code ip}'s family, a {@link SocketChannel}'s own (see {@link
+   * io.jlibp2p.internal.SocketStreams}).
+   */
+  public static Socket newSocket(InetAddress ip) throws IOException {
+    return SocketChannel.open(family(ip)).socket();
+  }
+
+  /**
+   * A new unbound server socket for {@code ip}'s family (so that {@code 0.0.0.0} stays an IPv4
+   * wildcard), a {@link ServerSocketChannel}'s own.
+   */
+  public static ServerSocket newServerSocket(InetAddress ip) throws IOException {
+    return ServerSocketChannel.open(family(ip)).socket();
+  }
+
+  private static ProtocolFamily family(InetAddress ip) {
+    return ip instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
   }
 
   /** The socket options every libp2p TCP connection gets: no Nagle delay, keep-alive. */

@@ -1,8 +1,10 @@
 package io.jlibp2p.transport.websocket.internal;
 
 import io.jlibp2p.internal.BufferPool;
+import io.jlibp2p.internal.SocketStreams;
 import io.jlibp2p.multiformats.Multiaddr;
 import io.jlibp2p.spi.RawConnection;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +30,8 @@ public final class WsConnection implements RawConnection, WsInput.Peer {
       BufferPool frameBuffers) {}
 
   private final Socket socket;
+  /** The socket's streams; closing them closes the socket. */
+  private final SocketStreams streams;
   private final boolean initiator;
   private final Multiaddr local;
   private final Multiaddr remote;
@@ -50,8 +54,9 @@ public final class WsConnection implements RawConnection, WsInput.Peer {
     this.settings = settings;
     this.random = random;
     this.handshakeDeadline = handshakeDeadline;
-    this.out = new WsOutput(socket.getOutputStream(), initiator, random, settings.frameBuffers());
-    this.in = new WsInput(socket.getInputStream(), !initiator, settings.maxFramePayload(),
+    this.streams = new SocketStreams(socket);
+    this.out = new WsOutput(streams.out(), initiator, random, settings.frameBuffers());
+    this.in = new WsInput(streams.in(), !initiator, settings.maxFramePayload(),
         settings.readBuffers(), this);
   }
 
@@ -68,7 +73,7 @@ public final class WsConnection implements RawConnection, WsInput.Peer {
       c.clientHandshake(target);
       return c;
     } catch (IOException | RuntimeException e) {
-      closeQuietly(socket);
+      closeQuietly(c != null ? c.streams : socket);
       throw e;
     }
   }
@@ -88,7 +93,7 @@ public final class WsConnection implements RawConnection, WsInput.Peer {
       c.serverHandshake();
       return c;
     } catch (IOException | RuntimeException e) {
-      closeQuietly(socket);
+      closeQuietly(c != null ? c.streams : socket);
       throw e;
     }
   }
@@ -181,7 +186,7 @@ public final class WsConnection implements RawConnection, WsInput.Peer {
       if (upgraded) {
         out.sendClose(WsFrames.CLOSE_NORMAL, "");
       }
-      closeQuietly(socket);
+      closeQuietly(streams);
     }
   }
 
@@ -204,11 +209,11 @@ public final class WsConnection implements RawConnection, WsInput.Peer {
   public void onViolation(int closeCode, String message) {
     if (closed.compareAndSet(false, true)) {
       out.sendClose(closeCode, message);
-      closeQuietly(socket);
+      closeQuietly(streams);
     }
   }
 
-  private static void closeQuietly(Socket s) {
+  private static void closeQuietly(Closeable s) {
     try {
       s.close();
     } catch (IOException ignored) {
