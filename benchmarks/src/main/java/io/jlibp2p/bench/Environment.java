@@ -1,5 +1,6 @@
 package io.jlibp2p.bench;
 
+import io.jlibp2p.internal.NativeSocketIo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ final class Environment {
     m.put("memory", memTotal());
     m.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " (" + System.getProperty("os.arch") + ")");
     m.put("JDK", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " " + Runtime.version());
-    String whyNot = io.jlibp2p.internal.NativeSocketIo.whyNot();
+    String whyNot = NativeSocketIo.whyNot();
     m.put("jlibp2p socket I/O", whyNot == null
         ? "recv and send straight on Java arrays (NativeSocketIo)"
         : "through the JDK's streams (" + whyNot + ")");

@@ -47,7 +47,6 @@ public final class SocketStreams implements Closeable {
   /** Read: a call on {@link #fd} in progress. Write: closing. */
   private final ReentrantReadWriteLock guard = new ReentrantReadWriteLock();
 
-  private boolean closed; // guarded by guard's write lock
   private final InputStream in;
   private final OutputStream out;
 
@@ -98,7 +97,7 @@ public final class SocketStreams implements Closeable {
     Lock l = guard.writeLock();
     l.lock();
     try {
-      if (channelSocket && !closed && socket.isConnected() && !socket.isClosed() && !socket.isOutputShutdown()) {
+      if (channelSocket && socket.isConnected() && !socket.isClosed() && !socket.isOutputShutdown()) {
         try {
           if (socket.getSoLinger() != 0) {
             socket.shutdownOutput();
@@ -107,7 +106,6 @@ public final class SocketStreams implements Closeable {
           // closing regardless
         }
       }
-      closed = true;
       socket.close();
     } finally {
       l.unlock();
@@ -119,7 +117,7 @@ public final class SocketStreams implements Closeable {
     Lock l = guard.readLock();
     l.lock();
     try {
-      if (closed || !channel.isOpen()) {
+      if (!channel.isOpen()) {
         return -1;
       }
       int r = NativeSocketIo.recv(fd, b, off, len);
@@ -137,7 +135,7 @@ public final class SocketStreams implements Closeable {
     Lock l = guard.readLock();
     l.lock();
     try {
-      return closed || !channel.isOpen() ? -1 : NativeSocketIo.send(fd, b, off, len);
+      return channel.isOpen() ? NativeSocketIo.send(fd, b, off, len) : -1;
     } finally {
       l.unlock();
     }

@@ -83,13 +83,10 @@ public final class TcpTransport implements Transport {
     if (t == null || !canListen(address)) {
       throw new IllegalArgumentException("address: " + address + " (expected: /ip4|ip6/<ip>/tcp/<port>)");
     }
-    InetAddress ip = InetAddress.getByName(t.host());
-    ServerSocket server = TcpAddress.newServerSocket(ip);
+    ServerSocket server;
     try {
-      server.setReuseAddress(true);
-      server.bind(new InetSocketAddress(ip, t.port()), ACCEPT_BACKLOG);
+      server = t.listen(ACCEPT_BACKLOG);
     } catch (IOException e) {
-      closeQuietly(server);
       throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
     }
     TcpListener l = new TcpListener(server);
@@ -171,7 +168,7 @@ public final class TcpTransport implements Transport {
   }
 
   private static final class TcpConnection implements RawConnection {
-    private final SocketStreams socket;
+    private final SocketStreams streams;
     private final boolean initiator;
     private final InputStream in;
     private final OutputStream out;
@@ -182,10 +179,10 @@ public final class TcpTransport implements Transport {
     TcpConnection(Socket socket, boolean initiator) throws IOException {
       this.local = toMultiaddr((InetSocketAddress) socket.getLocalSocketAddress());
       this.remote = toMultiaddr((InetSocketAddress) socket.getRemoteSocketAddress());
-      this.socket = new SocketStreams(socket);
+      this.streams = new SocketStreams(socket);
       this.initiator = initiator;
-      this.in = new PooledBufferedInputStream(this.socket.in(), BUFFERS);
-      this.out = new PooledBufferedOutputStream(this.socket.out(), BUFFERS);
+      this.in = new PooledBufferedInputStream(streams.in(), BUFFERS);
+      this.out = new PooledBufferedOutputStream(streams.out(), BUFFERS);
     }
 
     @Override
@@ -216,7 +213,7 @@ public final class TcpTransport implements Transport {
     @Override
     public void close() {
       if (closed.compareAndSet(false, true)) {
-        closeQuietly(socket);
+        closeQuietly(streams);
       }
     }
 

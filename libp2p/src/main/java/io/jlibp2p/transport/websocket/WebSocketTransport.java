@@ -333,13 +333,10 @@ public final class WebSocketTransport implements Transport {
       throw new IllegalStateException("cannot listen on " + address
           + ": wss needs a server certificate (WebSocketTransport.Config.withServerKeyStore or withServerTls)");
     }
-    InetAddress ip = InetAddress.getByName(a.tcp().host());
-    ServerSocket server = TcpAddress.newServerSocket(ip);
+    ServerSocket server;
     try {
-      server.setReuseAddress(true);
-      server.bind(new InetSocketAddress(ip, a.tcp().port()), TcpTransport.ACCEPT_BACKLOG);
+      server = a.tcp().listen(TcpTransport.ACCEPT_BACKLOG);
     } catch (IOException e) {
-      closeQuietly(server);
       throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
     }
     WsListener l = new WsListener(server, a);

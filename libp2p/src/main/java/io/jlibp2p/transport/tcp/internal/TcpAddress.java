@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -80,11 +81,21 @@ public record TcpAddress(Protocol hostProtocol, String host, int port) {
   }
 
   /**
-   * A new unbound server socket for {@code ip}'s family (so that {@code 0.0.0.0} stays an IPv4
-   * wildcard), a {@link ServerSocketChannel}'s own.
+   * A server socket bound to this address (an IP address, not a name) with {@code SO_REUSEADDR}: a
+   * {@link ServerSocketChannel}'s own, of the address's family (so that {@code 0.0.0.0} stays an
+   * IPv4 wildcard). Closed again if binding fails.
    */
-  public static ServerSocket newServerSocket(InetAddress ip) throws IOException {
-    return ServerSocketChannel.open(family(ip)).socket();
+  public ServerSocket listen(int backlog) throws IOException {
+    InetAddress ip = InetAddress.getByName(host);
+    ServerSocket server = ServerSocketChannel.open(family(ip)).socket();
+    try {
+      server.setReuseAddress(true);
+      server.bind(new InetSocketAddress(ip, port), backlog);
+      return server;
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
   }
 
   private static ProtocolFamily family(InetAddress ip) {
