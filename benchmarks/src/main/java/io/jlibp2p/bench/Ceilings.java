@@ -1,6 +1,8 @@
 package io.jlibp2p.bench;
 
+import io.jlibp2p.internal.SocketStreams;
 import io.jlibp2p.security.noise.internal.CipherState;
+import io.jlibp2p.security.noise.internal.NoiseFrames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import javax.crypto.Cipher;
@@ -70,28 +74,35 @@ final class Ceilings {
   /**
    * One TCP connection on loopback: {@code sender} on the calling thread, {@code receiver} on a
    * platform thread of its own. The seconds from the sender's start to the receiver's end, which
-   * must have counted {@code bytes}.
+   * must have counted {@code bytes}. The streams are the JDK's socket streams, or jlibp2p's ({@link
+   * SocketStreams}) where {@code server} is a channel's socket.
    */
   private static double loopbackRun(ServerSocket server, long bytes, String what, Sender sender, Receiver receiver)
       throws Exception {
+    boolean channels = server.getChannel() != null;
     CompletableFuture<Long> received = new CompletableFuture<>();
     Thread.ofPlatform().start(() -> {
-      try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-        received.complete(receiver.receive(in));
+      try (Socket s = server.accept(); SocketStreams io = channels ? new SocketStreams(s) : null) {
+        received.complete(receiver.receive(io != null ? io.in() : s.getInputStream()));
       } catch (Exception e) {
         received.completeExceptionally(e);
       }
     });
-    try (Socket s = new Socket()) {
+    try (Socket s = channels ? SocketChannel.open().socket() : new Socket()) {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+      SocketStreams io = channels ? new SocketStreams(s) : null;
       long start = System.nanoTime();
-      sender.send(s.getOutputStream());
+      sender.send(io != null ? io.out() : s.getOutputStream());
       s.shutdownOutput();
       long got = received.join();
       if (got != bytes) {
         throw new IOException(what + ": " + got + " bytes arrived (expected " + bytes + ")");
       }
-      return (System.nanoTime() - start) / 1e9;
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (io != null) {
+        io.close();
+      }
+      return seconds;
     }
   }
 
@@ -202,6 +213,83 @@ final class Ceilings {
       nonce[11 - b] = (byte) (seq >>> (8 * b));
     }
     return nonce;
+  }
+
+  /**
+   * Noise transport messages as jlibp2p's Noise sends them, over one TCP connection on loopback,
+   * with no Noise engine: the calling thread seals full frames (65,519 bytes of data, the two-byte
+   * length prefix, ChaCha20-Poly1305 as jlibp2p's Noise computes it, the nonce counting up) and
+   * writes each; a platform thread reads the length and the frame and opens it into a plaintext
+   * buffer. Both ends use jlibp2p's socket I/O ({@link SocketStreams} on channel sockets), as
+   * jlibp2p's TCP transport does. Application bytes per second, from the first frame sealed to the
+   * last opened. What any Noise stack can move here at best with this cipher and this socket I/O:
+   * such a stack also has its muxer and the application's reads to pay for.
+   */
+  static double noiseFrames(long warmup, long bytes) throws Exception {
+    try (ServerSocketChannel channel = ServerSocketChannel.open()) {
+      channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+      ServerSocket server = channel.socket();
+      frameRun(server, warmup);
+      return bytes / frameRun(server, bytes);
+    }
+  }
+
+  private static double frameRun(ServerSocket server, long bytes) throws Exception {
+    byte[] key = new byte[32];
+    return loopbackRun(server, bytes, "Noise frames",
+        out -> sealFrames(out, CipherState.withKey(key), bytes), in -> openFrames(in, CipherState.withKey(key)));
+  }
+
+  /** Seals {@code bytes} of application data into full Noise frames and writes each. */
+  private static void sealFrames(OutputStream out, CipherState cipher, long bytes) throws Exception {
+    int header = NoiseFrames.LENGTH_PREFIX;
+    byte[] plain = new byte[NoiseFrames.MAX_PLAINTEXT_LENGTH];
+    byte[] net = new byte[header + NoiseFrames.MAX_FRAME_LENGTH];
+    for (long left = bytes; left > 0; ) {
+      int n = (int) Math.min(left, NoiseFrames.MAX_PLAINTEXT_LENGTH);
+      int sealed = cipher.encryptWithAd(null, plain, 0, n, net, header);
+      net[0] = (byte) (sealed >>> 8);
+      net[1] = (byte) sealed;
+      out.write(net, 0, header + sealed);
+      left -= n;
+    }
+  }
+
+  /**
+   * Reads and opens Noise frames until the end of stream; the application bytes. Each read asks for
+   * the rest of the current frame and the next length prefix, so that nothing is copied twice.
+   */
+  private static long openFrames(InputStream in, CipherState cipher) throws Exception {
+    int header = NoiseFrames.LENGTH_PREFIX;
+    byte[] buf = new byte[2 * header + NoiseFrames.MAX_FRAME_LENGTH];
+    byte[] plain = new byte[NoiseFrames.MAX_PLAINTEXT_LENGTH];
+    long total = 0;
+    int lim = 0; // buf[0, lim) holds what was read of the current frame (and maybe the next prefix)
+    int need = -1; // the current frame's length with its prefix, once its prefix is read
+    while (true) {
+      if (need < 0 && lim >= header) {
+        int len = ((buf[0] & 0xFF) << 8) | (buf[1] & 0xFF);
+        if (len < CipherState.TAG_LENGTH) {
+          throw new IOException("Noise frames: a frame of " + len + " bytes");
+        }
+        need = header + len;
+      }
+      if (need >= 0 && lim >= need) {
+        total += cipher.decryptWithAd(null, buf, header, need - header, plain, 0);
+        System.arraycopy(buf, need, buf, 0, lim - need);
+        lim -= need;
+        need = -1;
+        continue;
+      }
+      int r = in.read(buf, lim, (need < 0 ? header : need) + header - lim);
+      if (r < 0) {
+        if (lim > 0) {
+          throw new IOException("Noise frames: the stream ended inside a frame");
+        }
+        return total;
+      }
+      lim += r;
+    }
   }
 
   /** One core encrypting 64 KiB frames with ChaCha20-Poly1305, a fresh nonce each: bytes/s. */

@@ -49,6 +49,11 @@ public record Combination(
     return name.startsWith("tcp/tls/");
   }
 
+  /** Whether this is Noise over TCP (tcp/noise/...), the rows compared with Noise frames with no engine. */
+  public boolean isTcpNoise() {
+    return name.startsWith("tcp/noise/");
+  }
+
   /** Every row, in the order of the report. */
   public static final List<Combination> ALL =
       List.of(

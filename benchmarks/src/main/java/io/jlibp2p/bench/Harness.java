@@ -279,12 +279,15 @@ public final class Harness {
    * @param aes128GcmRecords AES-128-GCM TLS records over one loopback connection with no TLS
    *     engine, a sealing and an opening thread (see {@link Ceilings#aes128GcmRecords}): not a
    *     ceiling of the targets, it shows what the JDK's cipher leaves any TLS stack here
+   * @param noiseFrames Noise transport frames over one loopback connection with no Noise engine, a
+   *     sealing and an opening thread (see {@link Ceilings#noiseFrames}): not a ceiling of the
+   *     targets, it shows what the cipher and the socket leave any Noise stack here
    */
   public record Ceiling(
       double socket, double chacha20Poly1305, double aes256Gcm, double aes128Gcm, double noiseChaCha20Poly1305,
-      double aes128GcmRecords) {
+      double aes128GcmRecords, double noiseFrames) {
     /** No figure. */
-    static final Ceiling NONE = new Ceiling(0, 0, 0, 0, 0, 0);
+    static final Ceiling NONE = new Ceiling(0, 0, 0, 0, 0, 0, 0);
 
     /**
      * The ceiling of a combination: the socket, or the cipher if it is slower. For Noise, the
@@ -310,7 +313,8 @@ public final class Harness {
     Ceiling max(Ceiling o) {
       return new Ceiling(Math.max(socket, o.socket), Math.max(chacha20Poly1305, o.chacha20Poly1305),
           Math.max(aes256Gcm, o.aes256Gcm), Math.max(aes128Gcm, o.aes128Gcm),
-          Math.max(noiseChaCha20Poly1305, o.noiseChaCha20Poly1305), Math.max(aes128GcmRecords, o.aes128GcmRecords));
+          Math.max(noiseChaCha20Poly1305, o.noiseChaCha20Poly1305), Math.max(aes128GcmRecords, o.aes128GcmRecords),
+          Math.max(noiseFrames, o.noiseFrames));
     }
   }
 
@@ -411,15 +415,15 @@ public final class Harness {
   /** Each ceiling as the best of three runs (the machine is shared: the best is the least disturbed). */
   private Ceiling ceilings() throws Exception {
     Duration t = config.cipherTime();
-    return bestCeilings(3, config.socketBytes() / 4, config.socketBytes() / 2, t.dividedBy(2), t.dividedBy(3), true);
+    return bestCeilings(3, config.socketBytes() / 4, config.socketBytes() / 2, t.dividedBy(2), t.dividedBy(3), true, true);
   }
 
   /**
    * Each ceiling as the best of {@code runs} runs, each warmed up first; the TLS records with no
-   * engine only if {@code records} (else 0).
+   * engine only if {@code records}, the Noise frames with no engine only if {@code frames} (else 0).
    */
   private static Ceiling bestCeilings(int runs, long socketWarmup, long socketBytes, Duration cipherWarmup,
-      Duration cipherTime, boolean records) throws Exception {
+      Duration cipherTime, boolean records, boolean frames) throws Exception {
     Ceiling best = Ceiling.NONE;
     for (int i = 0; i < runs; i++) {
       best = best.max(new Ceiling(
@@ -428,7 +432,8 @@ public final class Harness {
           Ceilings.aes256Gcm(cipherWarmup, cipherTime),
           Ceilings.aes128Gcm(cipherWarmup, cipherTime),
           Ceilings.noiseChaCha20Poly1305(cipherWarmup, cipherTime),
-          records ? Ceilings.aes128GcmRecords(socketWarmup, socketBytes) : 0));
+          records ? Ceilings.aes128GcmRecords(socketWarmup, socketBytes) : 0,
+          frames ? Ceilings.noiseFrames(socketWarmup, socketBytes) : 0));
     }
     return best;
   }
@@ -443,7 +448,7 @@ public final class Harness {
     }
     progress(c.name() + ": ceilings nearby");
     Duration t = config.cipherTime().dividedBy(2);
-    return bestCeilings(2, config.socketBytes() / 16, config.socketBytes() / 4, t.dividedBy(3), t, c.isTcpTls());
+    return bestCeilings(2, config.socketBytes() / 16, config.socketBytes() / 4, t.dividedBy(3), t, c.isTcpTls(), c.isTcpNoise());
   }
 
   private static void progress(String s) {
@@ -569,8 +574,8 @@ public final class Harness {
     Duration warmup = time.dividedBy(3);
     double socket = Ceilings.rawSocket(config.socketBytes() / 16, config.socketBytes() / 4);
     return c.ceiling() == Combination.Ceiling.NOISE
-        ? new Ceiling(socket, Ceilings.chacha20Poly1305(warmup, time), 0, 0, Ceilings.noiseChaCha20Poly1305(warmup, time), 0)
-        : new Ceiling(socket, 0, Ceilings.aes256Gcm(warmup, time), Ceilings.aes128Gcm(warmup, time), 0, 0);
+        ? new Ceiling(socket, Ceilings.chacha20Poly1305(warmup, time), 0, 0, Ceilings.noiseChaCha20Poly1305(warmup, time), 0, 0)
+        : new Ceiling(socket, 0, Ceilings.aes256Gcm(warmup, time), Ceilings.aes128Gcm(warmup, time), 0, 0, 0);
   }
 
   /**

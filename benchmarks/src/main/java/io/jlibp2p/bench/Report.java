@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
 /** The Markdown report of a harness run. */
@@ -43,25 +44,28 @@ final class Report {
     return b.isEmpty() ? "" : "\n" + title + ": " + b + ".";
   }
 
-  /** Each tcp/tls combination against the TLS records with no engine measured next to it. */
-  private static void tlsAgainstRecords(StringBuilder b, Results r) {
+  /**
+   * Each row that {@code which} selects against {@code baseline}, its figure with no engine measured
+   * next to it; a line headed {@code title}, or nothing when no row has both.
+   */
+  private static void againstNoEngine(StringBuilder b, Results r, Predicate<Combination> which,
+      ToDoubleFunction<Harness.Ceiling> baseline, String title) {
     StringBuilder line = new StringBuilder();
     for (Row row : r.rows()) {
-      if (!row.combination().isTcpTls()) {
+      if (!which.test(row.combination())) {
         continue;
       }
-      double records = row.nearby().aes128GcmRecords();
+      double base = baseline.applyAsDouble(row.nearby());
       for (String dir : new String[] {"upload", "download"}) {
         Optional<Double> j = row.jlibp2p().rate(dir);
-        if (j.isPresent() && records > 0) {
+        if (j.isPresent() && base > 0) {
           line.append(line.isEmpty() ? "" : ", ").append(row.combination().name()).append(' ').append(dir).append(' ')
-              .append(ratio(j.get() / records)).append(" (").append(mib(records)).append(" MiB/s)");
+              .append(ratio(j.get() / base)).append(" (").append(mib(base)).append(" MiB/s)");
         }
       }
     }
     if (!line.isEmpty()) {
-      b.append("\njlibp2p TLS against AES-128-GCM TLS records with no engine, measured next to it (see the ceilings): ")
-          .append(line).append(".\n");
+      b.append('\n').append(title).append(", measured next to it (see the ceilings): ").append(line).append(".\n");
     }
   }
 
@@ -169,9 +173,13 @@ final class Report {
     b.append("| **TLS ceiling** = min(socket, the faster AES-GCM) (also used for QUIC) | | | **").append(mib(ceil.of(Combination.Ceiling.TLS))).append("** |\n");
     ceilingRow(b, "not a ceiling of the targets: AES-128-GCM TLS records over one TCP connection on loopback, no TLS engine "
         + "(records of 16 KiB of data sealed by one thread with the JDK's cipher, eight per write, opened by another)", Harness.Ceiling::aes128GcmRecords, s, e, ceil);
-    b.append("\nThe last row is what a TLS stack that protects each full record with the JDK's AES-GCM can move on this machine\n"
-        + "at best: sealing, the socket and opening, a thread each side, with nothing else (no engine state, muxer or\n"
-        + "application reads).\n\n");
+    ceilingRow(b, "not a ceiling of the targets: Noise transport frames over one TCP connection on loopback, no Noise engine "
+        + "(frames of 65,519 bytes of data sealed by one thread as jlibp2p's Noise computes ChaCha20-Poly1305, one per write, "
+        + "opened by another; jlibp2p's socket I/O)", Harness.Ceiling::noiseFrames, s, e, ceil);
+    b.append("\nThe last two rows are what a TLS stack that protects each full record with the JDK's AES-GCM, and a Noise stack\n"
+        + "that seals full frames with jlibp2p's ChaCha20-Poly1305, can move on this machine at best: sealing, the socket and\n"
+        + "opening, a thread each side, with nothing else (no engine state, muxer or application reads). Unlike the ceilings\n"
+        + "above, each pays for its cipher and the socket on the same core.\n\n");
     b.append("Two jlibp2p peers agree on TLS_AES_128_GCM_SHA256 (jlibp2p's TLS prefers it, as go-libp2p does);\n"
         + "two js-libp2p peers agree on TLS_AES_256_GCM_SHA384 (Node's default order). The TLS ceiling uses the\n"
         + "faster of the two AES-GCM figures, so that no stack is measured against a cipher slower than its own.\n\n");
@@ -221,7 +229,10 @@ final class Report {
           + "16,000 bytes on Linux (elsewhere 1,452; -Djlibp2p.quic.loopbackPayload lowers it); js-libp2p's QUIC (quinn, path MTU discovery up to 1,452 bytes by default) sends at most 1,452.\n");
     }
     wsAgainstTcp(b, r);
-    tlsAgainstRecords(b, r);
+    againstNoEngine(b, r, Combination::isTcpNoise, Harness.Ceiling::noiseFrames,
+        "jlibp2p Noise against Noise frames with no engine");
+    againstNoEngine(b, r, Combination::isTcpTls, Harness.Ceiling::aes128GcmRecords,
+        "jlibp2p TLS against AES-128-GCM TLS records with no engine");
 
     b.append("\n## Connections and streams\n\n");
     b.append(String.format(Locale.ROOT,

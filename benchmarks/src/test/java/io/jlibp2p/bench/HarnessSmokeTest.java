@@ -64,7 +64,8 @@ class HarnessSmokeTest {
     assertThat(r.memory().values().get("manyWorking")).isEqualTo(r.config().manyConnections());
     String md = Report.markdown(r);
     assertThat(md).contains("## Targets", "| tcp/noise/yamux | upload |", "Noise ceiling", "ws/noise/yamux against tcp/noise/yamux: upload", "Each pair's ratio, in order: upload ", "concurrent connections on one node: yes",
-        "Set-up warm-up times (jlibp2p / js): tcp/noise/yamux ", "Ping warm-up times (jlibp2p / js): tcp/noise/yamux ", "jlibp2p TLS against AES-128-GCM TLS records with no engine");
+        "Set-up warm-up times (jlibp2p / js): tcp/noise/yamux ", "Ping warm-up times (jlibp2p / js): tcp/noise/yamux ", "jlibp2p TLS against AES-128-GCM TLS records with no engine",
+        "jlibp2p Noise against Noise frames with no engine");
   }
 
   private static void assertComplete(String what, Outcome o) {

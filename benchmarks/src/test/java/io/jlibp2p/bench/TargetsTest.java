@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class TargetsTest {
   private static final double MIB = 1 << 20;
-  /** The nearby ceiling of every row: 2,000 MiB/s for both ciphers and the socket. */
-  private static final Ceiling NEARBY = new Ceiling(2000 * MIB, 2000 * MIB, 2000 * MIB, 2000 * MIB, 1000 * MIB, 2000 * MIB);
+  /** The nearby ceiling of every row: 2,000 MiB/s for both ciphers and the socket, 1,500 MiB/s of Noise frames. */
+  private static final Ceiling NEARBY = new Ceiling(2000 * MIB, 2000 * MIB, 2000 * MIB, 2000 * MIB, 1000 * MIB, 2000 * MIB, 1500 * MIB);
 
   /** One second per direction: rates of {@code up} and {@code down} MiB/s, with set-up and ping. */
   private static Outcome side(double up, double down, double setupMs, double pingMs) {
@@ -54,7 +54,7 @@ class TargetsTest {
       rows.add(new Row(c, j, js, NEARBY));
     }
     Harness.Config cfg = Harness.Config.smoke(Path.of("."), Path.of("node"), Path.of("."));
-    Ceiling start = new Ceiling(3000 * MIB, 3000 * MIB, 9000 * MIB, 9000 * MIB, 1500 * MIB, 3000 * MIB);
+    Ceiling start = new Ceiling(3000 * MIB, 3000 * MIB, 9000 * MIB, 9000 * MIB, 1500 * MIB, 3000 * MIB, 2500 * MIB);
     return new Results(Map.of(), cfg, start, start, rows, Outcome.notAvailable("not run"), memory, Duration.ofSeconds(1));
   }
 
@@ -81,12 +81,21 @@ class TargetsTest {
         .doesNotContain("noise", "quic");
   }
 
+  @Test
+  void tcpNoiseIsComparedWithTheNoiseFramesMeasuredNextToIt() {
+    String md = Report.markdown(results(1100, 250, 0.06, memory(60, 0, 5000)));
+    String line = md.lines().filter(l -> l.startsWith("jlibp2p Noise against")).findFirst().orElseThrow();
+    // 1,100 MiB/s against the nearby 1,500 MiB/s of frames with no engine, tcp/noise rows only
+    assertThat(line).contains("tcp/noise/yamux upload 0.73 (1,500 MiB/s)", "tcp/noise/mplex download 0.73 (1,500 MiB/s)")
+        .doesNotContain("tls", "ws/", "quic");
+  }
+
   /** The Noise ceiling is the faster ChaCha20-Poly1305 (the JDK's or Noise's own), unless the socket is slower. */
   @Test
   void noiseCeilingTakesTheFasterChaChaPoly() {
-    assertThat(new Ceiling(5000, 400, 3000, 3400, 600, 5000).of(Combination.Ceiling.NOISE)).isEqualTo(600);
-    assertThat(new Ceiling(5000, 700, 3000, 3400, 600, 5000).of(Combination.Ceiling.NOISE)).isEqualTo(700);
-    assertThat(new Ceiling(500, 700, 3000, 3400, 600, 500).of(Combination.Ceiling.NOISE)).isEqualTo(500);
+    assertThat(new Ceiling(5000, 400, 3000, 3400, 600, 5000, 0).of(Combination.Ceiling.NOISE)).isEqualTo(600);
+    assertThat(new Ceiling(5000, 700, 3000, 3400, 600, 5000, 0).of(Combination.Ceiling.NOISE)).isEqualTo(700);
+    assertThat(new Ceiling(500, 700, 3000, 3400, 600, 500, 0).of(Combination.Ceiling.NOISE)).isEqualTo(500);
   }
 
   /**
@@ -95,9 +104,9 @@ class TargetsTest {
    */
   @Test
   void tlsCeilingTakesTheFasterAesGcm() {
-    assertThat(new Ceiling(5000, 700, 3000, 3400, 600, 5000).of(Combination.Ceiling.TLS)).isEqualTo(3400);
-    assertThat(new Ceiling(5000, 700, 3000, 2900, 600, 5000).of(Combination.Ceiling.TLS)).isEqualTo(3000);
-    assertThat(new Ceiling(3200, 700, 3000, 3400, 600, 3200).of(Combination.Ceiling.TLS)).isEqualTo(3200);
+    assertThat(new Ceiling(5000, 700, 3000, 3400, 600, 5000, 0).of(Combination.Ceiling.TLS)).isEqualTo(3400);
+    assertThat(new Ceiling(5000, 700, 3000, 2900, 600, 5000, 0).of(Combination.Ceiling.TLS)).isEqualTo(3000);
+    assertThat(new Ceiling(3200, 700, 3000, 3400, 600, 3200, 0).of(Combination.Ceiling.TLS)).isEqualTo(3200);
   }
 
   @Test
@@ -195,7 +204,7 @@ class TargetsTest {
       rows.add(new Row(c, Outcome.failed("x"), Outcome.notAvailable("y"), Ceiling.NONE));
     }
     Harness.Config cfg = Harness.Config.smoke(Path.of("."), Path.of("node"), Path.of("."));
-    Ceiling c = new Ceiling(MIB, MIB, MIB, MIB, MIB, MIB);
+    Ceiling c = new Ceiling(MIB, MIB, MIB, MIB, MIB, MIB, MIB);
     Results r = new Results(Map.of(), cfg, c, c, rows, Outcome.notAvailable("not run"), Outcome.notAvailable("not run"), Duration.ZERO);
     assertThat(Targets.judge(r)).allSatisfy(v -> {
       assertThat(v.met()).as(v.target()).isFalse();
