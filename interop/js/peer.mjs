@@ -106,12 +106,23 @@ function securities (names) {
   })
 }
 
+/**
+ * How much a stream may hold unread before js-libp2p resets it: 32 MiB, in place of the default 4 MiB.
+ * js-libp2p's yamux grants its remote a window of up to 16 MiB and tops it up as data arrives, not as
+ * the application reads; only a paused stream stops granting more. So a remote that sends what it
+ * was granted, as yamux allows, can leave up to 16 MiB waiting on a paused stream, and js-libp2p
+ * then resets the stream itself ("Read buffer length of ... exceeded limit of 4194304"). The echo
+ * handler pauses whenever its replies wait for the remote, so a 10 MiB echo trips this now and then.
+ * mplex has no flow control at all: what waits is bounded only by what the tests send (10 MiB).
+ */
+const STREAM_OPTIONS = { streamOptions: { maxReadBufferLength: 32 * 1024 * 1024 } }
+
 function muxers (names) {
   return names.map(name => {
     switch (name) {
       // mplex closes a connection whose remote opens more than 5 streams per second by default
-      case 'mplex': return mplex({ disconnectThreshold: 100_000 })
-      case 'yamux': return yamux()
+      case 'mplex': return mplex({ disconnectThreshold: 100_000, ...STREAM_OPTIONS })
+      case 'yamux': return yamux(STREAM_OPTIONS)
       default: throw new Error(`unsupported muxer: ${name} (expected yamux or mplex)`)
     }
   })

@@ -17,6 +17,7 @@ import io.jlibp2p.crypto.PeerId;
 import io.jlibp2p.crypto.PrivateKey;
 import io.jlibp2p.host.Libp2p;
 import io.jlibp2p.muxer.mplex.MplexMuxer;
+import io.jlibp2p.muxer.yamux.YamuxConfig;
 import io.jlibp2p.muxer.yamux.YamuxMuxer;
 import io.jlibp2p.protocol.echo.Echo;
 import io.jlibp2p.testing.TransportConformance;
@@ -24,6 +25,7 @@ import io.jlibp2p.protocol.ping.Ping;
 import io.jlibp2p.security.noise.NoiseTransport;
 import io.jlibp2p.security.plaintext.PlaintextTransport;
 import io.jlibp2p.security.tls.TlsTransport;
+import io.jlibp2p.spi.StreamMuxer;
 import io.jlibp2p.transport.quic.QuicTransport;
 import io.jlibp2p.transport.tcp.TcpTransport;
 import io.jlibp2p.transport.websocket.WebSocketTransport;
@@ -36,11 +38,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +71,10 @@ class JsInteropTest {
 
   /** A host listening on {@code transport}: tcp, ws, wss (a self-signed certificate) or quic. */
   private Host javaHost(String transport, String security, String muxer, PrivateKey key) throws IOException {
+    return javaHost(transport, security, muxer.equals("yamux") ? new YamuxMuxer() : new MplexMuxer(), key);
+  }
+
+  private Host javaHost(String transport, String security, StreamMuxer muxer, PrivateKey key) throws IOException {
     Libp2p.Builder b =
         Libp2p.builder()
             .identity(key)
@@ -96,7 +104,7 @@ class JsInteropTest {
       case "default" -> { } // the host's default list
       default -> throw new IllegalArgumentException("security: " + security);
     }
-    b.muxer(muxer.equals("yamux") ? new YamuxMuxer() : new MplexMuxer());
+    b.muxer(muxer);
     if (transport.equals("wss")) {
       SelfSignedCertificate cert = SelfSignedCertificate.create("localhost", "127.0.0.1");
       b.transport(new TcpTransport()).transport(new WebSocketTransport(
@@ -280,6 +288,68 @@ class JsInteropTest {
   }
 
   /** A js peer that offers only TLS reaches a host with the default security list, both ways. */
+  /**
+   * An echo whose replies we stop reading halfway. The first half grows js's yamux window for this
+   * stream (js grows it up to 16 MiB while data flows). Then our replies back up, our small yamux
+   * window (or, over mplex, our stream buffer and the TCP connection) stops js's replies, so js's
+   * echo handler pauses its stream, and we go on writing into what js allows: the rest of its
+   * window, or, over mplex, anything. js must hold that without resetting the stream (see {@code
+   * STREAM_OPTIONS} in {@code peer.mjs}), and over yamux our writer must stay within the window (js
+   * fails the connection otherwise). Every byte comes back.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"yamux", "mplex"})
+  void echoThatWeStopReadingHalfway(String muxer) throws Exception {
+    int window = 256 * 1024;
+    StreamMuxer ours = muxer.equals("yamux")
+        ? new YamuxMuxer(YamuxConfig.DEFAULT.withWindows(window, window))
+        : new MplexMuxer();
+    try (JsPeer js = JsPeer.start(JsPeer.options().security("plaintext").muxer(muxer));
+        Host host = javaHost("tcp", "plaintext", ours, PrivateKey.generate(KeyType.ED25519));
+        ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+      PeerId jsId = host.connect(PeerInfo.parse(js.addrs().getFirst())).remotePeer();
+      int half = 8 * MIB;
+      byte[] data = new byte[3 * half];
+      new Random(12).nextBytes(data);
+      try (Stream s = host.newStream(jsId, Echo.ID)) {
+        AtomicLong written = new AtomicLong();
+        CountDownLatch readOn = new CountDownLatch(1);
+        Future<?> writer = ex.submit(() -> {
+          for (int off = 0; off < data.length; off += 64 * 1024) {
+            s.out().write(data, off, 64 * 1024);
+            written.addAndGet(64 * 1024);
+          }
+          s.closeWrite();
+          return null;
+        });
+        Future<byte[]> reader = ex.submit(() -> {
+          byte[] back = new byte[data.length];
+          int first = s.in().readNBytes(back, 0, half);
+          readOn.await();
+          return Arrays.copyOf(back, first + s.in().readNBytes(back, first, back.length - first));
+        });
+        // read on once the writer has stopped at what js allows (1 s without progress), or is done
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long seen = -1;
+        long seenAt = System.nanoTime();
+        while (!writer.isDone() && System.nanoTime() < deadline) {
+          long now = System.nanoTime();
+          if (written.get() != seen) {
+            seen = written.get();
+            seenAt = now;
+          } else if (now - seenAt > TimeUnit.SECONDS.toNanos(1)) {
+            break;
+          }
+          Thread.sleep(5);
+        }
+        assertThat(written.get() - half).as("bytes written after we stopped reading").isGreaterThan(4L * MIB);
+        readOn.countDown();
+        assertThat(reader.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(data);
+        writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "js offers only TLS, jlibp2p dials: {0}")
   @CsvSource({"true", "false"})
   void tlsOnlyJsPeerAndDefaultHost(boolean javaDials) throws Exception {
